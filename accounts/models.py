@@ -1,0 +1,70 @@
+"""Users with their office role, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    KABID = "kabid", _("Kabid PLIP")
+    KASI = "kasi", _("Kasi PIP")
+    OPERATOR = "operator", _("Operator")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OPERATOR)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def issue(self, user: User) -> str:
+        """Create a token for the user and return its key (only its digest is stored)."""
+        key = secrets.token_urlsafe(32)
+        self.create(
+            user=user,
+            digest=_digest(key),
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+        )
+        return key
+
+    def user_for(self, key: str) -> User | None:
+        token = (
+            self.select_related("user")
+            .filter(digest=_digest(key), expires_at__gt=timezone.now(), user__is_active=True)
+            .first()
+        )
+        return token.user if token else None
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"token of {self.user} until {self.expires_at:%Y-%m-%d}"

@@ -1,0 +1,41 @@
+"""Shared test personas: the office of the seed SOP (a Kabid, a Kasi, two operators, an admin)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from accounts.models import Role, User
+from lib import clock
+
+
+@pytest.fixture
+def office(db: None) -> dict[str, User]:
+    def make(username: str, role: Role, name: str) -> User:
+        first, _sp, last = name.partition(" ")
+        return User.objects.create_user(
+            username, password="rahasia-123", role=role, first_name=first, last_name=last
+        )
+
+    return {
+        "kabid": make("kabid", Role.KABID, "Rina Kabid"),
+        "kasi": make("kasi", Role.KASI, "Budi Kasi"),
+        "operator1": make("operator1", Role.OPERATOR, "Sari Operator"),
+        "operator2": make("operator2", Role.OPERATOR, "Dodi Operator"),
+        "admin": make("admin", Role.ADMIN, "Ani Admin"),
+    }
+
+
+@pytest.fixture
+def assignment_data() -> dict[str, object]:
+    return {
+        "title": "Gubernur Resmikan Jembatan Way Sekampung",
+        "kasi": "kasi",
+        "activity_name": "Peresmian Jembatan",
+        "activity_starts_at": clock.now() + timedelta(hours=2),
+        "activity_organizer": "Dinas PUPR",
+        "location_name": "Desa Way Sekampung",
+        "region_code": "18.03",
+        "channels": ["website"],
+    }

@@ -1,0 +1,630 @@
+"""Every change to a news item goes through these functions: the UI, the API, WhatsApp replies
+and management commands call them and none of them changes a model directly.
+
+Each action runs in one transaction: it locks the item, checks that the user is the person the
+SOP names for this act and that the item is at that act, finishes the open StepRun, opens the
+next one (following the SOP definition the item runs under), bumps the item's revision with a
+conditional update and appends to the audit log. Input problems raise ``Invalid`` before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from channels import outbox, registry
+from channels.models import Publication
+from lib import clock
+from lib.canonical import sha256_of
+from newsroom import audit
+from newsroom.content import ActiveContent, clean_body
+from newsroom.errors import Conflict, Invalid, NotAllowed
+from newsroom.models import Attachment, Comment, Item, StepRun, Version, new_code
+from newsroom.regions import LAMPUNG_REGIONS
+from newsroom.uploads import CheckedFile, UploadRejected, check_document, check_image
+from sop.definition import Step, Task
+from sop.models import SopVersion
+
+TITLE_MAX = 200
+TEXT_MAX = 200
+NOTE_MAX = 4000
+BODY_MAX = 100_000
+CAPTION_MAX = 5000
+# How far in the past a form may say it was opened (step 1 is timed from that moment).
+FORM_OPEN_MAX = timedelta(hours=12)
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Assignment:
+    """What the Kabid fills in to assign an item (step 1)."""
+
+    title: str
+    kasi: str
+    activity_name: str
+    activity_starts_at: datetime | None
+    activity_organizer: str
+    location_name: str
+    region_code: str
+    latitude: Decimal | float | None = None
+    longitude: Decimal | float | None = None
+    channels: list[str] = field(default_factory=lambda: ["website"])
+    deadline: datetime | None = None
+    attachments: list[UploadedFile] = field(default_factory=list)
+    started_at: datetime | None = None  # when the Kabid opened the form, if known
+
+
+@dataclass
+class ImageUpload:
+    file: UploadedFile
+    alt_text: str = ""
+
+
+def _required_text(errors: dict[str, str], name: str, value: str, limit: int = TEXT_MAX) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors[name] = _("This field is required.")
+    elif len(value) > limit:
+        errors[name] = _("At most %(limit)d characters (now %(count)d).") % {
+            "limit": limit,
+            "count": len(value),
+        }
+    return value
+
+
+def _channels(errors: dict[str, str], name: str, channels: list[str]) -> list[str]:
+    known = registry.kinds()
+    unknown = [c for c in channels if c not in known]
+    if unknown:
+        errors[name] = _("Unknown channel(s): %(unknown)s. Available: %(known)s.") % {
+            "unknown": ", ".join(unknown),
+            "known": ", ".join(known),
+        }
+    elif not channels:
+        errors[name] = _("Choose at least one channel.")
+    return list(dict.fromkeys(channels))
+
+
+def _user_with_role(errors: dict[str, str], name: str, username: str, role: Role) -> User | None:
+    user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
+    if user is None or user.role != role:
+        errors[name] = _("There is no active %(role)s with the username “%(username)s”.") % {
+            "role": role.label,
+            "username": username,
+        }
+        return None
+    return user
+
+
+def _coordinate(errors: dict[str, str], name: str, value: Any, bound: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except ArithmeticError:
+        errors[name] = _("Enter a number.")
+        return None
+    if not -bound <= number <= bound:
+        errors[name] = _("Must lie between -%(bound)d and %(bound)d.") % {"bound": bound}
+        return None
+    return number
+
+
+def _checked_files(
+    errors: dict[str, str], name: str, uploads: list[UploadedFile], check: Any
+) -> list[CheckedFile]:
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append(check(upload))
+        except UploadRejected as exc:
+            errors[name] = str(exc)
+    return checked
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:200].strip("-") or "berita"
+    return f"{base}-{new_code()[:6]}"
+
+
+# --- the engine -------------------------------------------------------------------------------
+
+
+def _sop_task(item: Item, action: str) -> tuple[Step, Task]:
+    return item.sop_version.sop.task_for(action)
+
+
+def _locked(item: Item) -> Item:
+    """The item re-read under a row lock (PostgreSQL waits here for a concurrent action)."""
+    return Item.objects.select_for_update().select_related("sop_version").get(pk=item.pk)
+
+
+def _check_actor(item: Item, user: User, action: str) -> None:
+    _step, task = _sop_task(item, action)
+    person = item.person_for(task.actor)
+    if person is None or person.pk != user.pk:
+        raise NotAllowed(
+            _("Only %(who)s may do this on this item.")
+            % {"who": person.display_name if person else item.sop_version.sop.role(task.actor).name}
+        )
+
+
+def _open_run_for(item: Item, action: str) -> StepRun:
+    run = item.open_run()
+    if run is None or run.action != action:
+        raise Conflict(_not_at_step_message(item, run, action))
+    return run
+
+
+def _not_at_step_message(item: Item, run: StepRun | None, action: str) -> str:
+    if run is None:
+        return _("This item has finished its procedure; “%(action)s” is no longer possible.") % {
+            "action": action_label(action)
+        }
+    return _(
+        "This item is not waiting for “%(action)s”: it is at step %(step)d (“%(current)s”, "
+        "%(who)s). Someone may have acted on it a moment ago; reload the page."
+    ) % {
+        "action": action_label(action),
+        "step": run.step,
+        "current": action_label(run.action),
+        "who": run.assignee.display_name,
+    }
+
+
+def _begin(item: Item, user: User, action: str) -> tuple[Item, StepRun]:
+    """Lock the item and return it with its open run, if this user may do this action now."""
+    item = _locked(item)
+    _check_actor(item, user, action)
+    return item, _open_run_for(item, action)
+
+
+def _finish(
+    run: StepRun,
+    user: User,
+    outcome: str,
+    *,
+    note: str = "",
+    version: Version | None = None,
+) -> StepRun:
+    run.actor = user
+    acting_for_assignee = run.assignee.pk != user.pk and outcome != StepRun.Outcome.REVISED
+    run.on_behalf_of = run.assignee if acting_for_assignee else None
+    run.finished_at = clock.now()
+    run.outcome = outcome
+    run.note = note
+    if version is not None:
+        run.version = version
+        run.version_sha256 = version.sha256
+    run.save()
+    return run
+
+
+def _open(item: Item, step: Step, task: Task, started_at: datetime) -> StepRun:
+    assignee = item.person_for(task.actor)
+    if assignee is None:
+        raise Conflict(_("Nobody fills the role “%(role)s” on this item yet.") % {"role": task.actor})
+    return StepRun.objects.create(
+        item=item,
+        step=step.number,
+        action=task.action,
+        standard_minutes=step.standard_minutes,
+        assignee=assignee,
+        started_at=started_at,
+    )
+
+
+def _advance(item: Item, run: StepRun, outcome: str | None = None) -> StepRun | None:
+    """Open the run that follows a finished one: the decision's branch or the next task."""
+    sop = item.sop_version.sop
+    step, task = sop.task_for(run.action)
+    if task.is_decision:
+        following: tuple[Step, Task] | None = sop.first_task_of(task.outcome(outcome or "").goto)
+    else:
+        following = sop.after(step, task)
+    if following is None:
+        return None
+    assert run.finished_at is not None
+    return _open(item, *following, started_at=run.finished_at)
+
+
+def _commit_revision(item: Item) -> None:
+    """Bump the revision only if nobody else did since we read it: exactly one racer wins."""
+    updated = Item.objects.filter(pk=item.pk, revision=item.revision).update(
+        revision=F("revision") + 1
+    )
+    if not updated:
+        raise Conflict(_("Someone else acted on this item at the same moment; reload the page."))
+    item.revision += 1
+
+
+def _note(note: str, *, required: bool) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise Invalid({"note": _("Say what must be fixed: a note is required to return an item.")})
+    if len(note) > NOTE_MAX:
+        raise Invalid({"note": _("At most %(limit)d characters.") % {"limit": NOTE_MAX}})
+    return note
+
+
+def _decision(decision: str) -> str:
+    if decision not in ("approve", "return"):
+        raise Invalid({"decision": _("Choose “approve” or “return”.")})
+    return decision
+
+
+def _current_version(item: Item) -> Version:
+    version = item.latest_version()
+    if version is None:
+        raise Conflict(_("This item has no version yet."))
+    return version
+
+
+def _require_intact(version: Version, pinned_sha256: str = "") -> None:
+    """Refuse content whose stored bytes no longer match the hash that was approved."""
+    computed = version.computed_sha256()
+    if computed != version.sha256 or (pinned_sha256 and computed != pinned_sha256):
+        raise Conflict(
+            _(
+                "Version %(number)d has changed since it was approved (its content no longer "
+                "matches its fingerprint). Nothing was posted; submit a new version."
+            )
+            % {"number": version.number}
+        )
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "assign": _("Assignment"),
+        "direct": _("Direction"),
+        "submit": _("Production"),
+        "review": _("Correction"),
+        "forward": _("Submit for verification"),
+        "verify": _("Verification"),
+        "handover": _("Hand over to operator"),
+        "post": _("Posting"),
+    }
+    return str(labels.get(action, action))
+
+
+# --- the actions ------------------------------------------------------------------------------
+
+
+def assign(user: User, data: Assignment) -> Item:
+    """Step 1: the Kabid creates the item and assigns it to a Kasi."""
+    if user.role != Role.KABID:
+        raise NotAllowed(_("Only a Kabid PLIP may assign news items."))
+    errors: dict[str, str] = {}
+    title = _required_text(errors, "title", data.title, TITLE_MAX)
+    kasi = _user_with_role(errors, "kasi", data.kasi, Role.KASI)
+    activity_name = _required_text(errors, "activity.name", data.activity_name)
+    organizer = _required_text(errors, "activity.organizer", data.activity_organizer)
+    place = _required_text(errors, "location.name", data.location_name)
+    if data.activity_starts_at is None:
+        errors["activity.starts_at"] = _("This field is required.")
+    if data.region_code not in LAMPUNG_REGIONS:
+        errors["location.region_code"] = _(
+            "“%(code)s” is not a regency/city code of Lampung (18.01–18.13, 18.71, 18.72)."
+        ) % {"code": data.region_code}
+    latitude = _coordinate(errors, "location.lat", data.latitude, 90)
+    longitude = _coordinate(errors, "location.lon", data.longitude, 180)
+    channels = _channels(errors, "channels", data.channels)
+    files = _checked_files(errors, "attachments", data.attachments, check_document)
+    if errors:
+        raise Invalid(errors)
+
+    now = clock.now()
+    started_at = now
+    if data.started_at is not None and now - FORM_OPEN_MAX <= data.started_at <= now:
+        started_at = data.started_at
+    with transaction.atomic():
+        item = Item.objects.create(
+            slug=_unique_slug(title),
+            title=title,
+            activity_name=activity_name,
+            activity_starts_at=data.activity_starts_at,
+            activity_organizer=organizer,
+            location_name=place,
+            region_code=data.region_code,
+            latitude=latitude,
+            longitude=longitude,
+            channels=channels,
+            deadline=data.deadline,
+            sop_version=SopVersion.objects.current(),
+            assigned_by=user,
+            kasi=kasi,
+        )
+        for checked in files:
+            _store_attachment(item, user, checked, Attachment.Kind.DOCUMENT)
+        step, task = _sop_task(item, "assign")
+        run = _open(item, step, task, started_at=started_at)
+        _finish(run, user, StepRun.Outcome.DONE)
+        _advance(item, run)
+        audit.append(user, "assign", item.code, title=title, kasi=data.kasi, channels=channels)
+    return item
+
+
+def _store_attachment(
+    item: Item, user: User, checked: CheckedFile, kind: str, alt_text: str = ""
+) -> Attachment:
+    attachment = Attachment(
+        item=item,
+        kind=kind,
+        original_name=checked.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        alt_text=alt_text,
+        uploaded_by=user,
+    )
+    attachment.file.save(checked.name, checked.upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def direct(user: User, item: Item, *, operator: str, direction: str) -> StepRun:
+    """Step 2: the Kasi picks an operator and writes the direction."""
+    errors: dict[str, str] = {}
+    chosen = _user_with_role(errors, "operator", operator, Role.OPERATOR)
+    direction = _required_text(errors, "direction", direction, NOTE_MAX)
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        item, run = _begin(item, user, "direct")
+        item.operator = chosen
+        item.direction = direction
+        item.save(update_fields=["operator", "direction"])
+        _finish(run, user, StepRun.Outcome.DONE, note=direction)
+        _advance(item, run)
+        _commit_revision(item)
+        audit.append(user, "direct", item.code, operator=operator, direction=direction)
+    return run
+
+
+def submit(
+    user: User,
+    item: Item,
+    *,
+    title: str,
+    body: str,
+    captions: dict[str, str] | None = None,
+    images: list[ImageUpload] | None = None,
+) -> Version:
+    """Step 3: the operator submits a new Version for the Kasi's correction.
+
+    Also allowed after verification (at hand-over or posting): the new version then goes back
+    to the Kasi's correction and must be verified again.
+    """
+    errors: dict[str, str] = {}
+    title = _required_text(errors, "title", title, TITLE_MAX)
+    clean = ""
+    if not (body or "").strip():
+        errors["body"] = _("This field is required.")
+    elif len(body) > BODY_MAX:
+        errors["body"] = _("At most %(limit)d characters.") % {"limit": BODY_MAX}
+    else:
+        try:
+            clean = clean_body(body)
+        except ActiveContent as exc:
+            errors["body"] = _(
+                "The body contains code that is not allowed in news (%(found)s). "
+                "Remove it and send again."
+            ) % {"found": exc}
+    captions = _captions(errors, captions or {})
+    uploads = images or []
+    checked = _checked_files(errors, "images", [i.file for i in uploads], check_image)
+    if errors:
+        raise Invalid(errors)
+
+    with transaction.atomic():
+        item = _locked(item)
+        _check_actor(item, user, "submit")
+        run = item.open_run()
+        if run is None or run.action not in ("submit", "handover", "post"):
+            raise Conflict(_not_at_step_message(item, run, "submit"))
+        if run.action == "post" and run.version_id is not None:
+            raise Conflict(_("Posting has started; a new version can no longer replace it."))
+        number = (item.latest_version().number if item.latest_version() else 0) + 1
+        version = Version(
+            item=item, number=number, title=title, body=clean, captions=captions, author=user
+        )
+        stored = [
+            _store_attachment(item, user, c, Attachment.Kind.IMAGE, alt_text=u.alt_text.strip())
+            for c, u in zip(checked, uploads, strict=True)
+        ]
+        version.sha256 = sha256_of(
+            version.canonical(
+                sorted(
+                    ({"sha256": a.sha256, "alt": a.alt_text} for a in stored),
+                    key=lambda h: h["sha256"],
+                )
+            )
+        )
+        version.save()
+        version.images.set(stored)
+        if run.action == "submit":
+            _finish(run, user, StepRun.Outcome.DONE, version=version)
+            _advance(item, run)
+        else:
+            # A change after verification: back to the Kasi's correction (step 3).
+            _finish(run, user, StepRun.Outcome.REVISED, version=version)
+            review_step, review_task = _sop_task(item, "review")
+            assert run.finished_at is not None
+            _open(item, review_step, review_task, started_at=run.finished_at)
+        _commit_revision(item)
+        audit.append(user, "submit", item.code, version=number, sha256=version.sha256)
+    return version
+
+
+def _captions(errors: dict[str, str], captions: dict[str, str]) -> dict[str, str]:
+    known = registry.kinds()
+    clean: dict[str, str] = {}
+    for kind, text in captions.items():
+        if kind not in known:
+            errors["captions"] = _("Unknown channel “%(kind)s”.") % {"kind": kind}
+        elif not isinstance(text, str) or len(text) > CAPTION_MAX:
+            errors["captions"] = _("A caption is text of at most %(limit)d characters.") % {
+                "limit": CAPTION_MAX
+            }
+        elif text.strip():
+            clean[kind] = re.sub(r"\r\n?", "\n", text.strip())
+    return clean
+
+
+def review(
+    user: User, item: Item, *, decision: str, note: str = "", forward: bool = False
+) -> StepRun:
+    """Step 3, the Kasi's correction: approve (optionally forwarding at once) or return."""
+    decision = _decision(decision)
+    note = _note(note, required=decision == "return")
+    with transaction.atomic():
+        item, run = _begin(item, user, "review")
+        version = _current_version(item)
+        _require_intact(version)
+        _finish(run, user, decision, note=note, version=version)
+        following = _advance(item, run, decision)
+        audit.append(
+            user, "review", item.code, decision=decision, note=note, sha256=version.sha256
+        )
+        if decision == "approve" and forward and following is not None:
+            _forward(item, following, user, "")
+        _commit_revision(item)
+    return run
+
+
+def _forward(item: Item, run: StepRun, user: User, note: str) -> None:
+    version = _current_version(item)
+    _require_intact(version, _approved_sha256(item, "review"))
+    _finish(run, user, StepRun.Outcome.DONE, note=note, version=version)
+    _advance(item, run)
+    audit.append(user, "forward", item.code, sha256=version.sha256)
+
+
+def _approved_sha256(item: Item, action: str) -> str:
+    """The hash the latest approval by ``action`` pinned ('' if none)."""
+    run = (
+        item.step_runs.filter(action=action, outcome=StepRun.Outcome.APPROVED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    return run.version_sha256 if run else ""
+
+
+def forward(user: User, item: Item, *, note: str = "") -> StepRun:
+    """Step 4: the Kasi sends the corrected version to the Kabid for verification."""
+    note = _note(note, required=False)
+    with transaction.atomic():
+        item, run = _begin(item, user, "forward")
+        _forward(item, run, user, note)
+        _commit_revision(item)
+    return run
+
+
+def verify(user: User, item: Item, *, decision: str, note: str = "") -> StepRun:
+    """Step 5: the Kabid approves (pinning the version's hash) or returns to the operator."""
+    decision = _decision(decision)
+    note = _note(note, required=decision == "return")
+    with transaction.atomic():
+        item, run = _begin(item, user, "verify")
+        version = _current_version(item)
+        _require_intact(version, _approved_sha256(item, "review"))
+        _finish(run, user, decision, note=note, version=version)
+        _advance(item, run, decision)
+        _commit_revision(item)
+        audit.append(
+            user, "verify", item.code, decision=decision, note=note, sha256=version.sha256
+        )
+    return run
+
+
+def handover(user: User, item: Item, *, note: str = "") -> StepRun:
+    """Step 6: the Kasi hands the verified version to the operator for posting."""
+    note = _note(note, required=False)
+    with transaction.atomic():
+        item, run = _begin(item, user, "handover")
+        version = verified_version(item)
+        _finish(run, user, StepRun.Outcome.DONE, note=note, version=version)
+        _advance(item, run)
+        _commit_revision(item)
+        audit.append(user, "handover", item.code, sha256=version.sha256)
+    return run
+
+
+def verified_version(item: Item) -> Version:
+    """The version the Kabid verified, if it is still the current one and unchanged."""
+    run = (
+        item.step_runs.filter(action="verify", outcome=StepRun.Outcome.APPROVED)
+        .select_related("version")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    current = item.latest_version()
+    if run is None or run.version is None or current is None or run.version.pk != current.pk:
+        raise Conflict(_("There is no verified version of this item to post."))
+    _require_intact(run.version, run.version_sha256)
+    return run.version
+
+
+def post(user: User, item: Item, *, channels: list[str] | None = None) -> list[Publication]:
+    """Step 7: post exactly the verified version to the chosen channels (default: the item's).
+
+    The step finishes when every channel has a permalink; local channels (the website) are
+    published at once, the others by the outbox worker.
+    """
+    errors: dict[str, str] = {}
+    chosen = _channels(errors, "channels", channels if channels is not None else item.channels)
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        item, run = _begin(item, user, "post")
+        version = verified_version(item)
+        publications = outbox.create_publications(version, chosen)
+        run.actor = user
+        run.version, run.version_sha256 = version, version.sha256
+        run.save(update_fields=["actor", "version", "version_sha256"])
+        audit.append(user, "post", item.code, sha256=version.sha256, channels=chosen)
+        finish_post_when_published(item)
+        _commit_revision(item)
+    return publications
+
+
+def finish_post_when_published(item: Item) -> StepRun | None:
+    """Close the posting step once every publication of the posted version has a permalink."""
+    run = item.step_runs.filter(action="post", finished_at__isnull=True).first()
+    if run is None or run.version is None:
+        return None
+    publications = list(Publication.objects.filter(version=run.version))
+    if not publications or any(p.state != Publication.State.POSTED for p in publications):
+        return None
+    links = "\n".join(p.permalink for p in publications)
+    actor = run.actor or run.assignee
+    _finish(run, actor, StepRun.Outcome.POSTED, note=links, version=run.version)
+    audit.append(actor, "posted", item.code, links=[p.permalink for p in publications])
+    return run
+
+
+def comment(user: User, item: Item, *, body: str) -> Comment:
+    """Anyone working on the item may comment on it."""
+    if user.pk not in {item.assigned_by_id, item.kasi_id, item.operator_id}:
+        raise NotAllowed(_("Only the people working on this item may comment on it."))
+    errors: dict[str, str] = {}
+    body = _required_text(errors, "body", body, NOTE_MAX)
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        created = Comment.objects.create(item=item, author=user, body=body)
+        audit.append(user, "comment", item.code, comment=created.pk)
+    return created

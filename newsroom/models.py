@@ -1,0 +1,274 @@
+"""One news item is one run of the SOP: its versions, its timed steps, comments and the audit log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from lib.canonical import chain_hash, sha256_of
+from newsroom.regions import REGION_CHOICES
+from sop.models import SopVersion
+
+
+def new_code() -> str:
+    """An opaque, URL-safe identifier for items (no sequential ids in URLs)."""
+    return secrets.token_hex(6)
+
+
+class ItemQuerySet(models.QuerySet["Item"]):
+    def with_current(self) -> ItemQuerySet:
+        """Annotate each item with its open StepRun: step, action, assignee and since when."""
+        open_run = StepRun.objects.filter(item=OuterRef("pk"), finished_at__isnull=True)
+        return self.annotate(
+            current_step=Subquery(open_run.values("step")[:1]),
+            current_action=Subquery(open_run.values("action")[:1]),
+            current_assignee_id=Subquery(open_run.values("assignee")[:1]),
+            current_since=Subquery(open_run.values("started_at")[:1]),
+        )
+
+    def involving(self, user: Any) -> ItemQuerySet:
+        return self.filter(Q(assigned_by=user) | Q(kasi=user) | Q(operator=user))
+
+
+class Item(models.Model):
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    slug = models.SlugField(max_length=220, unique=True)
+    title = models.CharField(_("title / topic"), max_length=200)
+    activity_name = models.CharField(_("activity"), max_length=200)
+    activity_starts_at = models.DateTimeField(_("activity starts at"))
+    activity_organizer = models.CharField(_("organiser"), max_length=200)
+    location_name = models.CharField(_("place"), max_length=200)
+    region_code = models.CharField(_("regency/city"), max_length=5, choices=REGION_CHOICES)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    channels = models.JSONField(_("target channels"), default=list)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    direction = models.TextField(_("direction"), blank=True)
+    sop_version = models.ForeignKey(SopVersion, on_delete=models.PROTECT, related_name="items")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items_assigned"
+    )
+    kasi = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items_as_kasi"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="items_as_operator",
+        null=True,
+        blank=True,
+    )
+    # Bumped by every action with a conditional update: of two simultaneous actions on one
+    # item exactly one can commit, on every database.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("news item")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def person_for(self, role: str) -> Any:
+        """The user who plays an SOP role on this item (None before the role is filled)."""
+        return {"kabid": self.assigned_by, "kasi": self.kasi, "operator": self.operator}[role]
+
+    @property
+    def region_name(self) -> str:
+        return self.get_region_code_display()
+
+    def open_run(self) -> StepRun | None:
+        return self.step_runs.filter(finished_at__isnull=True).first()
+
+    def latest_version(self) -> Version | None:
+        return self.versions.order_by("-number").first()
+
+
+class Attachment(models.Model):
+    """A file brought to an item: a document at assignment, or an image of a version."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("document")
+        IMAGE = "image", _("image")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to="items/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    alt_text = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImmutableError(Exception):
+    """A Version is a snapshot: it is never changed after it is written."""
+
+
+class Version(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Sanitised HTML.")
+    captions = models.JSONField(default=dict, help_text="Per-channel caption text.")
+    images = models.ManyToManyField(Attachment, blank=True, related_name="versions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="version_number_per_item")
+        ]
+        ordering = ["item", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.item} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError(f"Version {self.pk} is immutable")
+        super().save(*args, **kwargs)
+
+    def canonical(self, image_hashes: list[dict[str, str]]) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "body": self.body,
+            "captions": self.captions,
+            "images": image_hashes,
+        }
+
+    def image_hashes(self) -> list[dict[str, str]]:
+        return [
+            {"sha256": a.sha256, "alt": a.alt_text} for a in self.images.order_by("sha256", "pk")
+        ]
+
+    def computed_sha256(self) -> str:
+        """The hash of the content as stored now (compare with ``sha256`` to detect tampering)."""
+        return sha256_of(self.canonical(self.image_hashes()))
+
+    def is_intact(self) -> bool:
+        return self.computed_sha256() == self.sha256
+
+
+class StepRun(models.Model):
+    """One timed act of the SOP: opened when the item reaches its actor, finished when they act."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("done")
+        APPROVED = "approve", _("approved")
+        RETURNED = "return", _("returned")
+        REVISED = "revised", _("superseded by a new version")
+        POSTED = "posted", _("posted")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="step_runs")
+    step = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=20)
+    standard_minutes = models.PositiveIntegerField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    note = models.TextField(blank=True)
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, null=True, blank=True)
+    version_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(finished_at__isnull=True),
+                name="one_open_step_run_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["assignee", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} step {self.step} {self.action}"
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+    @property
+    def standard(self) -> timedelta:
+        return timedelta(minutes=self.standard_minutes)
+
+
+class Comment(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class AuditHead(models.Model):
+    """The single row that serialises appends to the audit chain (locked for each append)."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of every action; each entry's hash covers the previous entry's hash."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40)
+    item_code = models.CharField(max_length=12, blank=True, db_index=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.item_code}"
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor": self.actor_username,
+            "action": self.action,
+            "item": self.item_code,
+            "data": self.data,
+        }
+
+    def computed_hash(self) -> str:
+        return chain_hash(self.prev_hash, self.record())
