@@ -39,3 +39,15 @@ def assignment_data() -> dict[str, object]:
         "region_code": "18.03",
         "channels": ["website"],
     }
+
+
+@pytest.fixture
+def png_bytes() -> bytes:
+    """A real, small PNG image."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
