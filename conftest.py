@@ -10,6 +10,14 @@ from accounts.models import Role, User
 from lib import clock
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_inline() -> None:
+    """Background jobs run in the test's own thread, against the test database."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture
 def office(db: None) -> dict[str, User]:
     def make(username: str, role: Role, name: str) -> User:

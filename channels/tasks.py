@@ -7,7 +7,7 @@ from huey.contrib.djhuey import db_task
 from channels import outbox
 
 
-@db_task(retries=3, retry_delay=30)
+@db_task()
 def deliver_publication(publication_id: int) -> None:
     publication = outbox.deliver(publication_id)
     if publication is not None and publication.state == publication.State.RETRY:
