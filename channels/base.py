@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from django.utils.functional import Promise
+
 if TYPE_CHECKING:
     from channels.models import Publication
     from newsroom.models import Version
@@ -38,7 +40,7 @@ class Channel:
     published inside the posting transaction; the others go through the outbox worker."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str | Promise]
     local: ClassVar[bool] = False
 
     def validate(self, version: Version) -> list[str]:

@@ -7,6 +7,7 @@ workers never deliver the same publication.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 
@@ -31,7 +32,7 @@ def create_publications(version: Version, kinds: list[str]) -> list[Publication]
         if registry.connector(publication.channel).local:
             _publish_local(publication)
         else:
-            transaction.on_commit(lambda pk=publication.pk: _enqueue(pk))
+            transaction.on_commit(partial(_enqueue, publication.pk))
     return publications
 
 

@@ -216,7 +216,9 @@ def _finish(
 def _open(item: Item, step: Step, task: Task, started_at: datetime) -> StepRun:
     assignee = item.person_for(task.actor)
     if assignee is None:
-        raise Conflict(_("Nobody fills the role “%(role)s” on this item yet.") % {"role": task.actor})
+        raise Conflict(
+            _("Nobody fills the role “%(role)s” on this item yet.") % {"role": task.actor}
+        )
     return StepRun.objects.create(
         item=item,
         step=step.number,
@@ -325,6 +327,7 @@ def assign(user: User, data: Assignment) -> Item:
     files = _checked_files(errors, "attachments", data.attachments, check_document)
     if errors:
         raise Invalid(errors)
+    assert kasi is not None and data.activity_starts_at is not None
 
     now = clock.now()
     started_at = now
@@ -437,7 +440,8 @@ def submit(
             raise Conflict(_not_at_step_message(item, run, "submit"))
         if run.action == "post" and run.version_id is not None:
             raise Conflict(_("Posting has started; a new version can no longer replace it."))
-        number = (item.latest_version().number if item.latest_version() else 0) + 1
+        latest = item.latest_version()
+        number = (latest.number if latest else 0) + 1
         version = Version(
             item=item, number=number, title=title, body=clean, captions=captions, author=user
         )
@@ -496,9 +500,7 @@ def review(
         _require_intact(version)
         _finish(run, user, decision, note=note, version=version)
         following = _advance(item, run, decision)
-        audit.append(
-            user, "review", item.code, decision=decision, note=note, sha256=version.sha256
-        )
+        audit.append(user, "review", item.code, decision=decision, note=note, sha256=version.sha256)
         if decision == "approve" and forward and following is not None:
             _forward(item, following, user, "")
         _commit_revision(item)
@@ -544,9 +546,7 @@ def verify(user: User, item: Item, *, decision: str, note: str = "") -> StepRun:
         _finish(run, user, decision, note=note, version=version)
         _advance(item, run, decision)
         _commit_revision(item)
-        audit.append(
-            user, "verify", item.code, decision=decision, note=note, sha256=version.sha256
-        )
+        audit.append(user, "verify", item.code, decision=decision, note=note, sha256=version.sha256)
     return run
 
 

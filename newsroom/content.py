@@ -58,9 +58,7 @@ def clean_body(body: str) -> str:
         raise ActiveContent(", ".join(sorted(set(found))))
     if not _looks_like_html(body):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
-        body = "".join(
-            "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs
-        )
+        body = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
     return nh3.clean(
         body,
         tags=ALLOWED_TAGS,

@@ -1,4 +1,4 @@
-"""One news item is one run of the SOP: its versions, its timed steps, comments and the audit log."""
+"""One news item is one run of the SOP: versions, timed steps, comments and the audit log."""
 
 from __future__ import annotations
 

@@ -75,8 +75,9 @@ def check_document(upload: UploadedFile) -> CheckedFile:
     upload.seek(0)
     if head == b"%PDF-":
         size = _check_size(upload)
-        return CheckedFile(upload, upload.name or "document.pdf", "application/pdf", size,
-                           _digest(upload))
+        return CheckedFile(
+            upload, upload.name or "document.pdf", "application/pdf", size, _digest(upload)
+        )
     try:
         return check_image(upload)
     except UploadRejected as exc:

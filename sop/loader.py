@@ -249,7 +249,9 @@ def _check_graph(reader: _Reader, steps: tuple[Step, ...]) -> None:
     seen: dict[str, str] = {}
     for i, step in enumerate(steps):
         if step.next is not None and step.next not in numbers:
-            raise reader.fail(f"steps[{i}].next", f"leads to step {step.next}, which does not exist")
+            raise reader.fail(
+                f"steps[{i}].next", f"leads to step {step.next}, which does not exist"
+            )
         for j, task in enumerate(step.tasks):
             here = f"steps[{i}].tasks[{j}]"
             if task.action in seen:

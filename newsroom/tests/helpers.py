@@ -17,7 +17,9 @@ def walk_to(office: dict[str, User], data: dict[str, Any], until: str) -> Item:
     kabid, kasi, op = office["kabid"], office["kasi"], office["operator1"]
     item = actions.assign(kabid, Assignment(**data))
     steps = {
-        "direct": lambda: actions.direct(kasi, item, operator="operator1", direction="Sudut: manfaat"),
+        "direct": lambda: actions.direct(
+            kasi, item, operator="operator1", direction="Sudut: manfaat"
+        ),
         "submit": lambda: actions.submit(op, item, title="Judul", body="Isi berita."),
         "review": lambda: actions.review(kasi, item, decision="approve"),
         "forward": lambda: actions.forward(kasi, item),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -50,7 +51,7 @@ def test_each_run_starts_when_the_previous_one_finished(
 ) -> None:
     item = walk_to(office, assignment_data, "done")
     all_runs = list(item.step_runs.order_by("started_at", "pk"))
-    for before, after in zip(all_runs, all_runs[1:], strict=False):
+    for before, after in pairwise(all_runs):
         assert after.started_at == before.finished_at
 
 
@@ -176,7 +177,9 @@ def test_each_action_is_allowed_to_its_actor_only(
 
 
 @pytest.mark.parametrize("username", ["kasi", "operator1", "admin"])
-def test_only_a_kabid_assigns(office: Office, assignment_data: dict[str, Any], username: str) -> None:
+def test_only_a_kabid_assigns(
+    office: Office, assignment_data: dict[str, Any], username: str
+) -> None:
     with pytest.raises(NotAllowed):
         actions.assign(office[username], Assignment(**assignment_data))
     assert Item.objects.count() == 0

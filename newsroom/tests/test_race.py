@@ -68,9 +68,7 @@ def test_two_simultaneous_verifications_have_one_winner(
 ) -> None:
     item = walk_to(office, assignment_data, "verify")
     kabid = office["kabid"]
-    results = _race(
-        [lambda: actions.verify(kabid, item, decision="approve") for _ in range(4)]
-    )
+    results = _race([lambda: actions.verify(kabid, item, decision="approve") for _ in range(4)])
     assert sorted(results) == ["conflict", "conflict", "conflict", "won"]
     assert StepRun.objects.filter(item=item, action="verify").count() == 1
     assert StepRun.objects.filter(item=item, action="handover").count() == 1

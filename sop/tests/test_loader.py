@@ -108,7 +108,8 @@ def test_it_reports_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_the_system_check_stops_django_with_a_malformed_file(
-    tmp_path: Path, settings  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.SOP_FILE = _broken(tmp_path, lambda d: d["steps"][2].pop("standard_minutes"))
     errors = check_sop_file()
