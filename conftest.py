@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,12 @@ def _jobs_run_inline() -> None:
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; tests create and sign in users by the dozen."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

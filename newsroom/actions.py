@@ -26,15 +26,24 @@ from accounts.models import Role, User
 from channels import outbox, registry
 from channels.models import Publication
 from lib import clock
+from lib.business_time import business_seconds
 from lib.canonical import sha256_of
 from newsroom import audit
 from newsroom.content import ActiveContent, clean_body
 from newsroom.errors import Conflict, Invalid, NotAllowed
-from newsroom.models import Attachment, Comment, Item, StepRun, Version, new_code
+from newsroom.models import (
+    Attachment,
+    Comment,
+    Item,
+    ReturnReason,
+    StepRun,
+    Version,
+    new_code,
+)
 from newsroom.regions import LAMPUNG_REGIONS
 from newsroom.uploads import CheckedFile, UploadRejected, check_document, check_image
 from sop.definition import Step, Task
-from sop.models import SopVersion
+from sop.models import SopVersion, office_calendar
 
 TITLE_MAX = 200
 TEXT_MAX = 200
@@ -204,6 +213,8 @@ def _finish(
     acting_for_assignee = run.assignee.pk != user.pk and outcome != StepRun.Outcome.REVISED
     run.on_behalf_of = run.assignee if acting_for_assignee else None
     run.finished_at = clock.now()
+    run.duration_seconds = max(0, int((run.finished_at - run.started_at).total_seconds()))
+    run.business_seconds = business_seconds(run.started_at, run.finished_at, office_calendar())
     run.outcome = outcome
     run.note = note
     if version is not None:
@@ -266,6 +277,30 @@ def _decision(decision: str) -> str:
     if decision not in ("approve", "return"):
         raise Invalid({"decision": _("Choose “approve” or “return”.")})
     return decision
+
+
+DEFAULT_RETURN_REASON = "lainnya"
+
+
+def _return_reason(decision: str, code: str) -> ReturnReason | None:
+    """The reason for a return (the admin's list; 'lainnya' when none is given)."""
+    if decision != "return":
+        return None
+    if not (code or "").strip():
+        reason, _created = ReturnReason.objects.get_or_create(
+            code=DEFAULT_RETURN_REASON, defaults={"label": "Lainnya", "position": 99}
+        )
+        return reason
+    found = ReturnReason.objects.filter(code=code.strip(), active=True).first()
+    if found is None:
+        codes = ", ".join(ReturnReason.objects.filter(active=True).values_list("code", flat=True))
+        raise Invalid(
+            {
+                "reason": _("Unknown reason “%(code)s”. Choose one of: %(codes)s.")
+                % {"code": code, "codes": codes}
+            }
+        )
+    return found
 
 
 def _current_version(item: Item) -> Version:
@@ -489,15 +524,23 @@ def _captions(errors: dict[str, str], captions: dict[str, str]) -> dict[str, str
 
 
 def review(
-    user: User, item: Item, *, decision: str, note: str = "", forward: bool = False
+    user: User,
+    item: Item,
+    *,
+    decision: str,
+    note: str = "",
+    forward: bool = False,
+    reason: str = "",
 ) -> StepRun:
     """Step 3, the Kasi's correction: approve (optionally forwarding at once) or return."""
     decision = _decision(decision)
     note = _note(note, required=decision == "return")
+    return_reason = _return_reason(decision, reason)
     with transaction.atomic():
         item, run = _begin(item, user, "review")
         version = _current_version(item)
         _require_intact(version)
+        run.return_reason = return_reason
         _finish(run, user, decision, note=note, version=version)
         following = _advance(item, run, decision)
         audit.append(user, "review", item.code, decision=decision, note=note, sha256=version.sha256)
@@ -535,14 +578,16 @@ def forward(user: User, item: Item, *, note: str = "") -> StepRun:
     return run
 
 
-def verify(user: User, item: Item, *, decision: str, note: str = "") -> StepRun:
+def verify(user: User, item: Item, *, decision: str, note: str = "", reason: str = "") -> StepRun:
     """Step 5: the Kabid approves (pinning the version's hash) or returns to the operator."""
     decision = _decision(decision)
     note = _note(note, required=decision == "return")
+    return_reason = _return_reason(decision, reason)
     with transaction.atomic():
         item, run = _begin(item, user, "verify")
         version = _current_version(item)
         _require_intact(version, _approved_sha256(item, "review"))
+        run.return_reason = return_reason
         _finish(run, user, decision, note=note, version=version)
         _advance(item, run, decision)
         _commit_revision(item)

@@ -192,8 +192,14 @@ class StepRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     note = models.TextField(blank=True)
+    return_reason = models.ForeignKey(
+        "ReturnReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.ForeignKey(Version, on_delete=models.PROTECT, null=True, blank=True)
     version_sha256 = models.CharField(max_length=64, blank=True)
+    # Written when the run finishes, so reports aggregate in the database on every engine.
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    business_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -216,6 +222,22 @@ class StepRun(models.Model):
     @property
     def standard(self) -> timedelta:
         return timedelta(minutes=self.standard_minutes)
+
+
+class ReturnReason(models.Model):
+    """Why a draft was returned (step 3 or 5); the admin edits the list."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("return reason")
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Comment(models.Model):

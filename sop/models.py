@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.business_time import DEFAULT_HOURS, Calendar
 from sop.definition import Sop
 from sop.loader import load_sop, parse_sop
 
@@ -55,3 +57,53 @@ class SopVersion(models.Model):
     @property
     def sop(self) -> Sop:
         return _parsed(self.sha256, self.source, self.filename)
+
+
+class WorkingDay(models.Model):
+    """Office hours of one weekday (a weekday with no row is closed)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, unique=True)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Holiday(models.Model):
+    """A public holiday or collective leave day: no business time is counted on it."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+def office_calendar() -> Calendar:
+    """The office's calendar as configured by the admin (defaults: Mon-Fri 07:30-16:00)."""
+    rows = list(WorkingDay.objects.all())
+    hours = {r.weekday: (r.opens, r.closes) for r in rows} if rows else dict(DEFAULT_HOURS)
+    return Calendar(
+        timezone=ZoneInfo(settings.TIME_ZONE),
+        hours=hours,
+        holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
+    )

@@ -358,3 +358,25 @@ def test_comments_are_for_the_people_on_the_item(
     assert comment.author == office["operator1"]
     with pytest.raises(NotAllowed):
         actions.comment(office["operator2"], item, body="Halo")
+
+
+def test_finished_runs_carry_wall_clock_and_business_durations(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, assignment_data, "done")
+    for run in item.step_runs.all():
+        assert run.duration_seconds is not None and run.business_seconds is not None
+        assert 0 <= run.business_seconds <= run.duration_seconds
+
+
+def test_a_return_records_its_reason(office: Office, assignment_data: dict[str, Any]) -> None:
+    item = walk_to(office, assignment_data, "review")
+    actions.review(office["kasi"], item, decision="return", note="Foto buram", reason="foto")
+    assert item.step_runs.get(action="review").return_reason.code == "foto"  # type: ignore[union-attr]
+    actions.submit(office["operator1"], item, title="T", body="B")
+    with pytest.raises(Invalid) as caught:
+        actions.review(office["kasi"], item, decision="return", note="x", reason="zodiak")
+    assert "reason" in caught.value.errors
+    actions.review(office["kasi"], item, decision="return", note="Lain-lain")
+    latest = item.step_runs.filter(action="review").order_by("-pk").first()
+    assert latest is not None and latest.return_reason.code == "lainnya"  # type: ignore[union-attr]

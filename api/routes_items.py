@@ -1,0 +1,190 @@
+"""``/items``: assign, list, read, and act on news items (one route per SOP action)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from api import render
+from api.auth import current_user
+from api.outputs import ErrorOut, ItemDetailOut, ItemPageOut
+from api.schemas import (
+    AssignIn,
+    DecisionIn,
+    DirectIn,
+    ItemFilters,
+    NoteIn,
+    PostIn,
+    ReviewIn,
+    SubmitIn,
+)
+from newsroom import actions
+from newsroom.models import Item, ItemQuerySet
+
+router = Router(tags=["items"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ACTED = {200: ItemDetailOut, **ERRORS}
+ACTIONS = ("direct", "submit", "review", "forward", "verify", "handover", "post")
+
+
+def _find(items: ItemQuerySet, code: str) -> Item:
+    item = items.filter(code=code).first()
+    if item is None:
+        raise HttpError(404, _("There is no news item with the code “%(code)s”.") % {"code": code})
+    return item
+
+
+def _item(request: HttpRequest, code: str) -> Item:
+    """The item to act on (the action layer locks and re-reads it)."""
+    return _find(render.visible_items(current_user(request)), code)
+
+
+def _detail(request: HttpRequest, code: str) -> ItemDetailOut:
+    """The item as it is now, with its whole history."""
+    items = render.with_history(render.visible_items(current_user(request)))
+    return render.item_detail(_find(items, code))
+
+
+@router.post("", response={201: ItemDetailOut, **ERRORS})
+def assign(request: HttpRequest, payload: AssignIn) -> Status[ItemDetailOut]:
+    """Step 1: the Kabid assigns a new item to a Kasi."""
+    item = actions.assign(
+        current_user(request),
+        actions.Assignment(
+            title=payload.title,
+            kasi=payload.kasi,
+            activity_name=payload.activity.name,
+            activity_starts_at=payload.activity.starts_at,
+            activity_organizer=payload.activity.organizer,
+            location_name=payload.location.name,
+            region_code=payload.location.region_code,
+            latitude=payload.location.lat,
+            longitude=payload.location.lon,
+            channels=payload.channels,
+            deadline=payload.deadline,
+        ),
+    )
+    return Status(201, _detail(request, item.code))
+
+
+@router.get("", response={200: ItemPageOut, 400: ErrorOut, 401: ErrorOut})
+def list_items(request: HttpRequest, filters: ItemFilters = Query(...)) -> ItemPageOut:  # noqa: B008
+    """Items, newest first, a page at a time; ``step`` is the step an item is at now."""
+    items = render.summaries(current_user(request))
+    if filters.step is not None:
+        # One open run per item (a database constraint), so this matches the current step.
+        items = items.filter(step_runs__finished_at__isnull=True, step_runs__step=filters.step)
+    if filters.region:
+        items = items.filter(region_code=filters.region)
+    if filters.person:
+        items = items.filter(
+            Q(assigned_by__username=filters.person)
+            | Q(kasi__username=filters.person)
+            | Q(operator__username=filters.person)
+        )
+    if filters.created_from:
+        items = items.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        items = items.filter(created_at__date__lte=filters.created_to)
+    start = (filters.page - 1) * filters.page_size
+    page = items.order_by("-created_at", "-pk")[start : start + filters.page_size]
+    return ItemPageOut(
+        count=items.count(),
+        page=filters.page,
+        page_size=filters.page_size,
+        items=[render.item_summary(item) for item in page],
+    )
+
+
+@router.get("/{code}", response={200: ItemDetailOut, 401: ErrorOut, 404: ErrorOut})
+def item_detail(request: HttpRequest, code: str) -> ItemDetailOut:
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/direct", response=ACTED)
+def direct(request: HttpRequest, code: str, payload: DirectIn) -> ItemDetailOut:
+    """Step 2: the Kasi picks the operator and writes the direction."""
+    actions.direct(
+        current_user(request),
+        _item(request, code),
+        operator=payload.operator,
+        direction=payload.direction,
+    )
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/submit", response=ACTED)
+def submit(request: HttpRequest, code: str, payload: SubmitIn) -> ItemDetailOut:
+    """Step 3: the operator submits a version for correction."""
+    actions.submit(
+        current_user(request),
+        _item(request, code),
+        title=payload.title,
+        body=payload.body,
+        captions=payload.captions,
+    )
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/review", response=ACTED)
+def review(request: HttpRequest, code: str, payload: ReviewIn) -> ItemDetailOut:
+    """Step 3: the Kasi approves (optionally forwarding at once) or returns the version."""
+    actions.review(
+        current_user(request),
+        _item(request, code),
+        decision=payload.decision,
+        note=payload.note,
+        forward=payload.forward,
+        reason=payload.reason,
+    )
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/forward", response=ACTED)
+def forward(request: HttpRequest, code: str, payload: NoteIn | None = None) -> ItemDetailOut:
+    """Step 4: the Kasi sends the corrected version to the Kabid."""
+    note = payload.note if payload else ""
+    actions.forward(current_user(request), _item(request, code), note=note)
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/verify", response=ACTED)
+def verify(request: HttpRequest, code: str, payload: DecisionIn) -> ItemDetailOut:
+    """Step 5: the Kabid verifies (approve) or returns the version to the operator."""
+    actions.verify(
+        current_user(request),
+        _item(request, code),
+        decision=payload.decision,
+        note=payload.note,
+        reason=payload.reason,
+    )
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/handover", response=ACTED)
+def handover(request: HttpRequest, code: str, payload: NoteIn | None = None) -> ItemDetailOut:
+    """Step 6: the Kasi hands the verified version to the operator."""
+    note = payload.note if payload else ""
+    actions.handover(current_user(request), _item(request, code), note=note)
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/post", response=ACTED)
+def post(request: HttpRequest, code: str, payload: PostIn | None = None) -> ItemDetailOut:
+    """Step 7: the operator posts the verified version; ``links`` holds the permalinks."""
+    channels = payload.channels if payload else None
+    actions.post(current_user(request), _item(request, code), channels=channels)
+    return _detail(request, code)
+
+
+@router.post("/{code}/actions/{action}", response=ERRORS, include_in_schema=False)
+def unknown_action(request: HttpRequest, code: str, action: str) -> None:
+    raise HttpError(
+        404,
+        _("Unknown action “%(action)s”. Available: %(known)s.")
+        % {"action": action, "known": ", ".join(ACTIONS)},
+    )

@@ -1,0 +1,107 @@
+"""What the API accepts: request bodies and query filters, validated before any action runs.
+
+Limits mirror the action layer's, so the OpenAPI document states them; the action layer still
+checks everything itself (it is the one source of truth for the UI, the API and WhatsApp).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict
+
+from newsroom.actions import BODY_MAX, NOTE_MAX, TEXT_MAX, TITLE_MAX
+
+USERNAME_MAX = 150
+PAGE_SIZE = 50
+PAGE_SIZE_MAX = 200
+
+
+def _aware(value: datetime) -> datetime:
+    """A time without an offset is read in the office's time zone."""
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+LocalDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Input(Schema):
+    # Leading/trailing blanks never count towards a limit; unknown fields are an error, so a
+    # misspelt optional field is not silently ignored.
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(max_length=USERNAME_MAX)
+    password: str = Field(max_length=4096)
+
+
+class ActivityIn(Input):
+    name: str = Field(max_length=TEXT_MAX)
+    starts_at: LocalDatetime
+    organizer: str = Field(max_length=TEXT_MAX)
+
+
+class LocationIn(Input):
+    name: str = Field(max_length=TEXT_MAX)
+    region_code: str = Field(max_length=10, description="Kemendagri code, e.g. 18.71")
+    lat: Decimal | None = None
+    lon: Decimal | None = None
+
+
+class AssignIn(Input):
+    title: str = Field(max_length=TITLE_MAX)
+    kasi: str = Field(max_length=USERNAME_MAX, description="Username of the Kasi PIP")
+    activity: ActivityIn
+    location: LocationIn
+    channels: list[str] = Field(default_factory=lambda: ["website"])
+    deadline: LocalDatetime | None = None
+
+
+class DirectIn(Input):
+    operator: str = Field(max_length=USERNAME_MAX, description="Username of the operator")
+    direction: str = Field(max_length=NOTE_MAX)
+
+
+class SubmitIn(Input):
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX, description="HTML or plain text")
+    captions: dict[str, str] = Field(default_factory=dict, description="Caption per channel")
+
+
+class DecisionIn(Input):
+    decision: Literal["approve", "return"]
+    note: str = Field("", max_length=NOTE_MAX, description="Required to return")
+    reason: str = Field(
+        "", max_length=40, description="Return reason code (default 'lainnya'); see the admin list"
+    )
+
+
+class ReviewIn(DecisionIn):
+    forward: bool = Field(False, description="Approve and forward to the Kabid in one act")
+
+
+class NoteIn(Input):
+    note: str = Field("", max_length=NOTE_MAX)
+
+
+class PostIn(Input):
+    channels: list[str] | None = Field(None, description="Default: the item's channels")
+
+
+class ItemFilters(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    step: int | None = Field(None, ge=1, description="Current step")
+    region: str | None = Field(None, max_length=10, description="Region code")
+    person: str | None = Field(None, max_length=USERNAME_MAX, description="Username involved")
+    created_from: date | None = Field(None, alias="from", description="Created on or after")
+    created_to: date | None = Field(None, alias="to", description="Created on or before")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX)
