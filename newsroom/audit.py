@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+from django.dispatch import Signal
+
 from lib import clock
 from lib.canonical import chain_hash
 from newsroom.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+
+# Sent once the action's transaction has committed, with ``entry`` (an AuditEntry): the hook for
+# notifications and other side effects, which must never run for a rolled-back action.
+action_recorded = Signal()
 
 
 def append(actor: Any, action: str, item_code: str = "", **data: Any) -> AuditEntry:
@@ -28,6 +35,7 @@ def append(actor: Any, action: str, item_code: str = "", **data: Any) -> AuditEn
     entry.save()
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
+    transaction.on_commit(lambda: action_recorded.send(sender=AuditEntry, entry=entry))
     return entry
 
 
