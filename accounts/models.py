@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -68,3 +68,41 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token of {self.user} until {self.expires_at:%Y-%m-%d}"
+
+
+class DelegationQuerySet(models.QuerySet["Delegation"]):
+    def active(self, at: datetime | None = None) -> DelegationQuerySet:
+        at = at or timezone.now()
+        return self.filter(starts_at__lte=at, ends_at__gt=at)
+
+
+class Delegation(models.Model):
+    """An acting official (Plt/Plh) who holds a head's tasks and decisions for a period."""
+
+    class Kind(models.TextChoices):
+        PLT = "plt", _("Plt (pelaksana tugas)")
+        PLH = "plh", _("Plh (pelaksana harian)")
+
+    principal = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_out")
+    delegate = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_in")
+    kind = models.CharField(max_length=3, choices=Kind.choices, default=Kind.PLH)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="delegation_period"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("delegate")), name="delegation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.delegate} for {self.principal}"

@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.delegation import acts_for, principals_of
 from accounts.models import Role, User
 from channels import outbox, registry
 from channels.models import Publication
@@ -162,9 +163,10 @@ def _locked(item: Item) -> Item:
 
 
 def _check_actor(item: Item, user: User, action: str) -> None:
+    """The person the SOP names for this act on this item, or their acting official."""
     _step, task = _sop_task(item, action)
     person = item.person_for(task.actor)
-    if person is None or person.pk != user.pk:
+    if person is None or not acts_for(user, person):
         raise NotAllowed(
             _("Only %(who)s may do this on this item.")
             % {"who": person.display_name if person else item.sop_version.sop.role(task.actor).name}
@@ -340,10 +342,19 @@ def action_label(action: str) -> str:
 # --- the actions ------------------------------------------------------------------------------
 
 
+def _assigning_kabid(user: User) -> User:
+    """The Kabid on whose authority ``user`` assigns: themself, or the one they stand in for."""
+    if user.role == Role.KABID:
+        return user
+    for principal in principals_of(user):
+        if principal.role == Role.KABID:
+            return principal
+    raise NotAllowed(_("Only a Kabid PLIP (or their acting official) may assign news items."))
+
+
 def assign(user: User, data: Assignment) -> Item:
-    """Step 1: the Kabid creates the item and assigns it to a Kasi."""
-    if user.role != Role.KABID:
-        raise NotAllowed(_("Only a Kabid PLIP may assign news items."))
+    """Step 1: the Kabid (or their Plt/Plh) creates the item and assigns it to a Kasi."""
+    kabid = _assigning_kabid(user)
     errors: dict[str, str] = {}
     title = _required_text(errors, "title", data.title, TITLE_MAX)
     kasi = _user_with_role(errors, "kasi", data.kasi, Role.KASI)
@@ -382,7 +393,7 @@ def assign(user: User, data: Assignment) -> Item:
             channels=channels,
             deadline=data.deadline,
             sop_version=SopVersion.objects.current(),
-            assigned_by=user,
+            assigned_by=kabid,
             kasi=kasi,
         )
         for checked in files:
@@ -663,7 +674,8 @@ def finish_post_when_published(item: Item) -> StepRun | None:
 
 def comment(user: User, item: Item, *, body: str) -> Comment:
     """Anyone working on the item may comment on it."""
-    if user.pk not in {item.assigned_by_id, item.kasi_id, item.operator_id}:
+    people = [p for p in (item.assigned_by, item.kasi, item.operator) if p is not None]
+    if not any(acts_for(user, person) for person in people):
         raise NotAllowed(_("Only the people working on this item may comment on it."))
     errors: dict[str, str] = {}
     body = _required_text(errors, "body", body, NOTE_MAX)
