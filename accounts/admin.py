@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-
 from django.http import HttpRequest
 
 from accounts.models import Delegation, User
