@@ -63,6 +63,7 @@ class Step:
     output: str
     tasks: tuple[Task, ...]
     next: int | None  # None: the procedure ends after this step (or it only branches)
+    remarks: str = ""  # the document's Keterangan column
 
 
 @dataclass(frozen=True)

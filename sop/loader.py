@@ -189,6 +189,7 @@ def _steps(reader: _Reader, value: Any, role_keys: set[str]) -> tuple[Step, ...]
                 output=reader.text(data, "output", where, required=False),
                 tasks=_tasks(reader, data.get("tasks"), f"{where}.tasks", role_keys),
                 next=_next(reader, data, where),
+                remarks=reader.text(data, "remarks", where, required=False),
             )
         )
     return tuple(steps)
