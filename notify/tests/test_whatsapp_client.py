@@ -1,0 +1,87 @@
+"""The client against the fake platform: templates, the 24-hour window, throughput, tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from notify.base import NotifyError
+from notify.whatsapp import config
+from notify.whatsapp.client import WhatsAppClient
+from notify.whatsapp.fake import FakeWhatsApp
+
+pytestmark = pytest.mark.django_db
+TO = "6281234567890"
+
+
+def client() -> WhatsAppClient:
+    return WhatsAppClient(config.current())
+
+
+def test_it_sends_a_template_with_variables_and_buttons(fake_whatsapp: FakeWhatsApp) -> None:
+    wamid = client().send_template(
+        TO, "warta_keputusan", ["3 · Koreksi", "Judul", "Sari", "7 menit", "http://x/"], ["a", "b"]
+    )
+    assert wamid.startswith("wamid.")
+    (body,) = fake_whatsapp.sent()
+    assert body["template"]["name"] == "warta_keputusan"
+    assert body["template"]["language"] == {"code": "id"}
+    buttons = [c for c in body["template"]["components"] if c["type"] == "button"]
+    assert [b["parameters"][0]["payload"] for b in buttons] == ["a", "b"]
+    assert fake_whatsapp.requests[0].headers["Authorization"] == f"Bearer {fake_whatsapp.token}"
+
+
+def test_it_cannot_send_free_text_outside_the_24_hour_window(fake_whatsapp: FakeWhatsApp) -> None:
+    with pytest.raises(NotifyError) as raised:
+        client().send_text(TO, "Halo")
+    assert raised.value.code == 131047
+    assert raised.value.permanent
+    assert "24 hours" in raised.value.message
+    assert fake_whatsapp.sent() == []
+
+
+def test_it_sends_free_text_inside_the_window(fake_whatsapp: FakeWhatsApp) -> None:
+    fake_whatsapp.open_window(TO)
+    assert client().send_text(TO, "Halo").startswith("wamid.")
+
+
+def test_it_refuses_a_template_with_the_wrong_number_of_variables(
+    fake_whatsapp: FakeWhatsApp,
+) -> None:
+    with pytest.raises(NotifyError) as raised:
+        client().send_template(TO, "warta_tugas", ["only one"])
+    assert raised.value.code == 132000
+
+
+def test_it_retries_throughput_errors(fake_whatsapp: FakeWhatsApp) -> None:
+    fake_whatsapp.fail_next(130429, times=2)
+    assert client().send_template(TO, "warta_pemberitahuan", ["Halo"]).startswith("wamid.")
+    assert [r.status for r in fake_whatsapp.requests] == [429, 429, 200]
+
+
+def test_it_gives_up_on_throughput_for_now_but_not_for_good(fake_whatsapp: FakeWhatsApp) -> None:
+    fake_whatsapp.fail_next(130429, times=5)
+    with pytest.raises(NotifyError) as raised:
+        client().send_template(TO, "warta_pemberitahuan", ["Halo"])
+    assert raised.value.code == 130429
+    assert not raised.value.permanent
+    assert len(fake_whatsapp.requests) == 3
+
+
+def test_it_explains_a_refused_token(fake_whatsapp: FakeWhatsApp, settings: Any) -> None:
+    settings.WHATSAPP_TOKEN = "expired"
+    with pytest.raises(NotifyError) as raised:
+        client().send_template(TO, "warta_pemberitahuan", ["Halo"])
+    assert raised.value.code == 190
+    assert raised.value.permanent
+    assert "new token" in raised.value.message
+
+
+def test_it_treats_an_unreachable_platform_as_transient(settings: Any) -> None:
+    settings.WHATSAPP_API_BASE = "http://127.0.0.1:9"
+    settings.WHATSAPP_PHONE_NUMBER_ID = "1"
+    settings.WHATSAPP_TOKEN = "t"
+    with pytest.raises(NotifyError) as raised:
+        client().send_text(TO, "Halo")
+    assert not raised.value.permanent
