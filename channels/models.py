@@ -1,11 +1,74 @@
-"""The outbox: one Publication per (Version, channel), each with its own state."""
+"""Channel accounts (where to post, with encrypted secrets) and the outbox of Publications."""
 
 from __future__ import annotations
+
+import secrets as pysecrets
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from channels import secrets
 from newsroom.models import Item, Version
+
+
+class ChannelAccountQuerySet(models.QuerySet["ChannelAccount"]):
+    def for_kind(self, kind: str) -> ChannelAccount | None:
+        """The account posts of this kind go to (the oldest active one)."""
+        return self.filter(kind=kind, active=True).order_by("pk").first()
+
+
+class ChannelAccount(models.Model):
+    """One Facebook Page, Instagram account, X account or WordPress site to post to.
+
+    ``config`` holds what is not secret (page id, IG user id, site URL, api_base override,
+    flavour); tokens and passwords live encrypted in ``secrets_encrypted`` and are never shown
+    back in full.
+    """
+
+    kind = models.CharField(_("channel"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    config = models.JSONField(_("settings"), default=dict, blank=True)
+    secrets_encrypted = models.TextField(blank=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    needs_reconnect = models.BooleanField(_("needs reconnecting"), default=False)
+    status_message = models.TextField(_("status"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChannelAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("channel account")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.name}"
+
+    @property
+    def secrets(self) -> dict[str, str]:
+        return secrets.decrypt(self.secrets_encrypted)
+
+    def set_secrets(self, values: dict[str, str]) -> None:
+        """Merge new secret values (an empty value removes that secret); caller saves."""
+        merged = {**self.secrets, **values}
+        self.secrets_encrypted = secrets.encrypt({k: v for k, v in merged.items() if v})
+
+    def masked_secrets(self) -> dict[str, str]:
+        try:
+            return {k: secrets.mask(v) for k, v in self.secrets.items()}
+        except secrets.SecretsUnreadable:
+            return {}
+
+    def secret(self, name: str) -> str:
+        return self.secrets.get(name, "")
+
+    def setting(self, name: str, default: Any = "") -> Any:
+        return (self.config or {}).get(name) or default
+
+
+def new_marker() -> str:
+    return pysecrets.token_hex(5)
 
 
 class Publication(models.Model):
@@ -21,12 +84,25 @@ class Publication(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="publications")
     version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="publications")
     channel = models.CharField(max_length=30)
+    account = models.ForeignKey(
+        ChannelAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+    )
+    # Identifies this publication at the platform (a WordPress slug suffix, ...), so the post
+    # can be found again after an unknown outcome.
+    marker = models.CharField(max_length=20, default=new_marker, editable=False)
+    # Remote ids remembered between attempts (an Instagram container, uploaded media).
+    progress = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     external_id = models.CharField(max_length=200, blank=True)
     permalink = models.URLField(max_length=500, blank=True)
     last_error = models.TextField(blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     posted_at = models.DateTimeField(null=True, blank=True)
 
@@ -36,6 +112,7 @@ class Publication(models.Model):
                 fields=["version", "channel"], name="one_publication_per_version_channel"
             )
         ]
+        indexes = [models.Index(fields=["state", "lease_until"])]
         ordering = ["pk"]
 
     def __str__(self) -> str:

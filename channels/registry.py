@@ -8,6 +8,10 @@ from channels.base import Channel
 
 CHANNELS: dict[str, str] = {
     "website": "channels.website.connector.WebsiteChannel",
+    "facebook": "channels.facebook.connector.FacebookChannel",
+    "instagram": "channels.instagram.connector.InstagramChannel",
+    "x": "channels.x.connector.XChannel",
+    "wordpress": "channels.wordpress.connector.WordPressChannel",
 }
 
 

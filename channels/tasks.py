@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from channels import outbox
+from channels.base import ChannelError
+from channels.instagram.connector import InstagramChannel
+from channels.models import ChannelAccount, Publication
 
 
 @db_task()
 def deliver_publication(publication_id: int) -> None:
     publication = outbox.deliver(publication_id)
-    if publication is not None and publication.state == publication.State.RETRY:
-        # Transient failure: back off and try again (the row stays claimable).
-        deliver_publication.schedule((publication_id,), delay=60 * publication.attempts)
+    if publication is None or publication.next_attempt_at is None:
+        return
+    if publication.state in (Publication.State.RETRY, Publication.State.UNKNOWN):
+        # Try again when due (a retry, or a check whether an unknown outcome was posted).
+        deliver_publication.schedule((publication_id,), eta=publication.next_attempt_at)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_outbox() -> None:
+    """Every minute: recover rows whose worker died and rows whose scheduled job was lost."""
+    for publication_id in outbox.sweep():
+        deliver_publication(publication_id)
+
+
+@db_periodic_task(crontab(day_of_week="1", hour="3", minute="17"))
+def refresh_instagram_tokens() -> None:
+    """Weekly: Instagram Login tokens expire after 60 days unless exchanged for fresh ones."""
+    connector = InstagramChannel()
+    for account in ChannelAccount.objects.filter(kind="instagram", active=True):
+        try:
+            connector.refresh_token(account)
+        except ChannelError as exc:
+            ChannelAccount.objects.filter(pk=account.pk).update(
+                needs_reconnect=exc.reconnect or account.needs_reconnect,
+                status_message=exc.message,
+            )

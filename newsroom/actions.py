@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.delegation import acts_for, principals_of
 from accounts.models import Role, User
 from channels import outbox, registry
+from channels import validation as channel_validation
 from channels.models import Publication
 from lib import clock
 from lib.business_time import business_seconds
@@ -475,6 +476,11 @@ def submit(
     captions = _captions(errors, captions or {})
     uploads = images or []
     checked = _checked_files(errors, "images", [i.file for i in uploads], check_image)
+    if not errors:
+        # Each target channel's rules (X length, Instagram image...) now, not at posting time.
+        draft = {"title": title, "body": clean, "captions": captions, "images": uploads}
+        for kind, sentences in channel_validation.problems(draft, item.channels).items():
+            errors[f"captions.{kind}"] = " ".join(sentences)
     if errors:
         raise Invalid(errors)
 
@@ -647,6 +653,13 @@ def post(user: User, item: Item, *, channels: list[str] | None = None) -> list[P
     with transaction.atomic():
         item, run = _begin(item, user, "post")
         version = verified_version(item)
+        refused = {
+            f"channels.{kind}": " ".join(str(s) for s in found)
+            for kind in chosen
+            if (found := registry.connector(kind).validate(version))
+        }
+        if refused:
+            raise Invalid(refused)
         publications = outbox.create_publications(version, chosen)
         run.actor = user
         run.version, run.version_sha256 = version, version.sha256

@@ -380,3 +380,17 @@ def test_a_return_records_its_reason(office: Office, assignment_data: dict[str, 
     actions.review(office["kasi"], item, decision="return", note="Lain-lain")
     latest = item.step_runs.filter(action="review").order_by("-pk").first()
     assert latest is not None and latest.return_reason.code == "lainnya"  # type: ignore[union-attr]
+
+
+def test_submit_refuses_content_a_target_channel_cannot_take(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    data = {**assignment_data, "channels": ["website", "x", "instagram"]}
+    item = walk_to(office, data, "submit")
+    with pytest.raises(Invalid) as caught:
+        actions.submit(
+            office["operator1"], item, title="T", body="B", captions={"x": "kata " * 80}
+        )
+    assert set(caught.value.errors) == {"captions.x", "captions.instagram"}
+    assert "280" in caught.value.errors["captions.x"]
+    assert item.versions.count() == 0

@@ -1,0 +1,345 @@
+"""One threaded HTTP server that plays all four platforms (stdlib only: no Django here)."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from channels.fakes import graph, wordpress, x
+
+PLATFORMS = ("facebook", "instagram", "x", "wordpress")
+
+
+@dataclass
+class Fault:
+    """What to do to a matching request instead of (or after) answering it normally.
+
+    kind: ``transient`` (a retryable error, nothing done), ``rate_limit`` (the platform's
+    rate-limit answer, nothing done), ``timeout`` (done, then no answer until the client gave
+    up), ``drop`` (done, then the connection closes without an answer).
+    """
+
+    kind: str
+    platform: str = ""
+    method: str = "POST"
+    path_contains: str = ""
+    times: int = 1
+
+
+@dataclass
+class Request:
+    """A request as the fake understood it."""
+
+    platform: str
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    files: dict[str, bytes]
+    json: Any
+    body: bytes
+    headers: dict[str, str]
+
+    def param(self, name: str) -> str:
+        if isinstance(self.json, dict) and name in self.json:
+            return str(self.json[name])
+        return self.form.get(name) or self.query.get(name) or ""
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakePlatforms:
+    """Start with ``start()``; ``url`` is its base; ``posts[platform]`` what was posted."""
+
+    def __init__(self, *, delay: float = 0.0, hang_seconds: float = 2.0, seed: int = 0) -> None:
+        self.delay, self.hang_seconds = delay, hang_seconds
+        self.lock = threading.RLock()
+        self.ids = itertools.count(1001)
+        self.tokens = {
+            "facebook": "fb-page-token",
+            "instagram": "ig-token",
+            "x": "x-token",
+        }
+        self.x_refresh_token = "x-refresh-token"
+        self.wp_user, self.wp_password = "editor", "abcd efgh ijkl mnop"
+        self.page_id, self.ig_user_id, self.x_user_id = "1001", "17841400000", "42"
+        self.posts: dict[str, list[dict[str, Any]]] = {p: [] for p in PLATFORMS}
+        self.objects: dict[str, dict[str, Any]] = {}  # graph ids: photos, containers, media
+        self.uploads: dict[str, dict[str, Any]] = {}  # X media, WordPress media
+        self.received: list[Request] = []
+        self.faults: list[Fault] = []
+        self.chaos_rate = 0.0
+        self.chaos_kinds: tuple[str, ...] = ("transient", "timeout", "drop")
+        self.random = random.Random(seed)  # noqa: S311 (fault injection, not security)
+        self.instagram_polls_until_ready = 1
+        self.instagram_quota = 100
+        self.x_limit, self.x_window = 100, 900.0
+        self.x_calls: list[float] = []
+        self.require_public_image_urls = False
+        self.double_publish_attempts = 0
+        self.server: ThreadingHTTPServer | None = None
+        self.in_flight = 0
+
+    # --- life ---------------------------------------------------------------------------------
+    def start(self, port: int = 0, host: str = "127.0.0.1") -> FakePlatforms:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def next_id(self) -> str:
+        with self.lock:
+            return str(next(self.ids))
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until every request received so far has been acted on (answered or not).
+
+        Warta waits at least 30 s before checking an unknown outcome; a test that compresses
+        time calls this instead, so a request is never still on its way when Warta looks.
+        """
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    # --- faults -------------------------------------------------------------------------------
+    def inject(self, kind: str, platform: str = "", **match: Any) -> None:
+        with self.lock:
+            self.faults.append(Fault(kind, platform, **match))
+
+    def chaos(self, rate: float, kinds: tuple[str, ...] = ("transient", "timeout", "drop")) -> None:
+        """Fault this share of POSTs at random (seeded), with one of ``kinds``."""
+        self.chaos_rate, self.chaos_kinds = rate, kinds
+
+    def fault_for(self, request: Request) -> str | None:
+        with self.lock:
+            for fault in self.faults:
+                if (
+                    fault.times > 0
+                    and fault.platform in ("", request.platform)
+                    and fault.method == request.method
+                    and fault.path_contains in request.path
+                ):
+                    fault.times -= 1
+                    return fault.kind
+            if request.method == "POST" and self.random.random() < self.chaos_rate:
+                return self.random.choice(self.chaos_kinds)
+        return None
+
+    # --- routing ------------------------------------------------------------------------------
+    def platform_of(self, path: str) -> str:
+        if path == "/refresh_access_token":
+            return "instagram"
+        if path.startswith("/wp-json/"):
+            return "wordpress"
+        if path.startswith("/2/"):
+            return "x"
+        parts = path.strip("/").split("/")
+        with self.lock:
+            ids = parts[1:2]
+            if ids and (ids[0] == self.ig_user_id or self.objects.get(ids[0], {}).get("ig")):
+                return "instagram"
+        return "facebook"
+
+    def answer(self, request: Request) -> Answer:
+        if request.platform == "wordpress":
+            return wordpress.answer(self, request)
+        if request.platform == "x":
+            return x.answer(self, request)
+        return graph.answer(self, request)
+
+    def count(self, platform: str, text: str) -> int:
+        """How many live posts on ``platform`` carry exactly this text (or title)."""
+        key = {"facebook": "message", "instagram": "caption", "x": "text", "wordpress": "title"}
+        with self.lock:
+            return sum(
+                1
+                for post in self.posts[platform]
+                if post.get(key[platform]) == text and not post.get("deleted")
+            )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakePlatforms
+    server_version = "FakePlatforms/1"
+    protocol_version = "HTTP/1.1"  # keep-alive, as the platforms do
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stall
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read ``fake.received`` instead."""
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        fake = self.fake
+        request = self._parse()
+        with fake.lock:
+            fake.received.append(request)
+            fake.in_flight += 1
+        try:
+            if fake.delay:
+                time.sleep(fake.delay)
+            fault = fake.fault_for(request)
+            if fault in ("transient", "rate_limit"):
+                answer = _fault_answer(request.platform, fault)
+            else:
+                answer = fake.answer(request)
+        finally:
+            with fake.lock:
+                fake.in_flight -= 1
+        if fault == "timeout":
+            time.sleep(fake.hang_seconds)
+        if fault in ("timeout", "drop"):
+            self.close_connection = True
+            return
+        self._send(answer)
+
+    def _parse(self) -> Request:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        ctype = self.headers.get("Content-Type", "")
+        form: dict[str, str] = {}
+        files: dict[str, bytes] = {}
+        data: Any = None
+        if ctype.startswith("application/x-www-form-urlencoded"):
+            form = {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+        elif ctype.startswith("multipart/form-data"):
+            message = BytesParser(policy=policy.default, _class=EmailMessage).parsebytes(
+                f"Content-Type: {ctype}\r\n\r\n".encode() + body
+            )
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if part.get_filename():
+                    files[str(name)] = bytes(payload)  # type: ignore[arg-type]
+                else:
+                    form[str(name)] = bytes(payload).decode()  # type: ignore[arg-type]
+        elif ctype.startswith("application/json") and body:
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        return Request(
+            platform=self.fake.platform_of(parts.path),
+            method=self.command,
+            path=parts.path,
+            query=query,
+            form=form,
+            files=files,
+            json=data,
+            body=body,
+            headers={k.lower(): v for k, v in self.headers.items()},
+        )
+
+    def _send(self, answer: Answer) -> None:
+        raw = json.dumps(answer.body).encode()
+        self.send_response_only(answer.status)
+        self.send_header("Server", self.version_string())
+        self.send_header("Date", self.date_time_string())
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        try:
+            self.end_headers()
+            self.wfile.write(raw)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up waiting: like a real platform
+
+
+def _fault_answer(platform: str, kind: str) -> Answer:
+    if platform in ("facebook", "instagram"):
+        if kind == "rate_limit":
+            usage = {
+                "1001": [
+                    {
+                        "type": "pages",
+                        "call_count": 100,
+                        "total_cputime": 10,
+                        "total_time": 10,
+                        "estimated_time_to_regain_access": 1,
+                    }
+                ]
+            }
+            return Answer(
+                400,
+                graph.error_body(32, "Page request limit reached", kind="OAuthException"),
+                {"X-Business-Use-Case-Usage": json.dumps(usage)},
+            )
+        body = graph.error_body(2, "Service temporarily unavailable", kind="OAuthException")
+        body["error"]["is_transient"] = True
+        return Answer(503, body)
+    if platform == "x":
+        if kind == "rate_limit":
+            reset = str(int(time.time()) + 2)
+            return Answer(
+                429,
+                {"title": "Too Many Requests", "detail": "Too Many Requests", "status": 429},
+                {
+                    "x-rate-limit-limit": "100",
+                    "x-rate-limit-remaining": "0",
+                    "x-rate-limit-reset": reset,
+                },
+            )
+        return Answer(503, {"title": "Service Unavailable", "status": 503})
+    if kind == "rate_limit":
+        return Answer(
+            429, {"code": "rest_too_many_requests", "message": "Slow down", "data": {"status": 429}}
+        )
+    return Answer(
+        503, {"code": "internal_server_error", "message": "Try later", "data": {"status": 503}}
+    )
+
+
+def basic_auth(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    if not header.startswith("Basic "):
+        return None
+    try:
+        user, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
+    except ValueError:
+        return None
+    return user, password
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:]
+    return request.query.get("access_token") or request.form.get("access_token") or ""
