@@ -1,0 +1,42 @@
+"""Create the demo office (a Kabid, a Kasi, two operators, an admin) on an empty database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_ACCOUNTS, demo_password
+from accounts.models import Role, User
+from newsroom.models import Item
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts (kabid, kasi, operator1, operator2, admin) with the password "
+        "from WARTA_DEMO_PASSWORD. Does nothing on a database that already holds users or items."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Never touch a database somebody already uses: no demo password on a real office.
+        if User.objects.exists() or Item.objects.exists():
+            self.stdout.write("seed_demo: the database already holds data; skipped.")
+            return
+        password = demo_password()
+        with transaction.atomic():
+            for account in DEMO_ACCOUNTS:
+                is_admin = account.role == Role.ADMIN
+                user = User(
+                    username=account.username,
+                    role=account.role,
+                    first_name=account.first_name,
+                    last_name=account.last_name,
+                    email=account.email,
+                    is_staff=is_admin,
+                    is_superuser=is_admin,
+                )
+                user.set_password(password)
+                user.save()
+        names = ", ".join(a.username for a in DEMO_ACCOUNTS)
+        self.stdout.write(self.style.SUCCESS(f"seed_demo: created the demo office ({names})."))
