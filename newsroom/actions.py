@@ -54,6 +54,7 @@ BODY_MAX = 100_000
 CAPTION_MAX = 5000
 # How far in the past a form may say it was opened (step 1 is timed from that moment).
 FORM_OPEN_MAX = timedelta(hours=12)
+SCHEDULE_MAX = timedelta(days=30)
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -124,7 +125,10 @@ def _coordinate(errors: dict[str, str], name: str, value: Any, bound: int) -> De
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ArithmeticError(value)
+        number = number.quantize(Decimal("0.000001"))
     except ArithmeticError:
         errors[name] = _("Enter a number.")
         return None
@@ -343,6 +347,15 @@ def action_label(action: str) -> str:
 # --- the actions ------------------------------------------------------------------------------
 
 
+def may_assign(user: User) -> bool:
+    """A Kabid, or the acting official of one, may assign news items."""
+    try:
+        _assigning_kabid(user)
+    except NotAllowed:
+        return False
+    return True
+
+
 def _assigning_kabid(user: User) -> User:
     """The Kabid on whose authority ``user`` assigns: themself, or the one they stand in for."""
     if user.role == Role.KABID:
@@ -452,11 +465,13 @@ def submit(
     body: str,
     captions: dict[str, str] | None = None,
     images: list[ImageUpload] | None = None,
+    keep_images: bool = True,
 ) -> Version:
     """Step 3: the operator submits a new Version for the Kasi's correction.
 
     Also allowed after verification (at hand-over or posting): the new version then goes back
-    to the Kasi's correction and must be verified again.
+    to the Kasi's correction and must be verified again. With ``keep_images`` the previous
+    version's images stay in the new version, after them the new uploads.
     """
     errors: dict[str, str] = {}
     title = _required_text(errors, "title", title, TITLE_MAX)
@@ -478,7 +493,9 @@ def submit(
     checked = _checked_files(errors, "images", [i.file for i in uploads], check_image)
     if not errors:
         # Each target channel's rules (X length, Instagram image...) now, not at posting time.
-        draft = {"title": title, "body": clean, "captions": captions, "images": uploads}
+        previous = item.latest_version()
+        kept: list[Any] = list(previous.images.order_by("pk")) if previous and keep_images else []
+        draft = {"title": title, "body": clean, "captions": captions, "images": kept + uploads}
         for kind, sentences in channel_validation.problems(draft, item.channels).items():
             errors[f"captions.{kind}"] = " ".join(sentences)
     if errors:
@@ -497,7 +514,8 @@ def submit(
         version = Version(
             item=item, number=number, title=title, body=clean, captions=captions, author=user
         )
-        stored = [
+        kept = list(latest.images.order_by("pk")) if latest and keep_images else []
+        stored = kept + [
             _store_attachment(item, user, c, Attachment.Kind.IMAGE, alt_text=u.alt_text.strip())
             for c, u in zip(checked, uploads, strict=True)
         ]
@@ -612,16 +630,40 @@ def verify(user: User, item: Item, *, decision: str, note: str = "", reason: str
     return run
 
 
-def handover(user: User, item: Item, *, note: str = "") -> StepRun:
-    """Step 6: the Kasi hands the verified version to the operator for posting."""
+def _publish_time(errors: dict[str, str], field: str, at: datetime | None) -> datetime | None:
+    """A time to post at: in the future and at most ``SCHEDULE_MAX`` ahead (None: at once)."""
+    if at is None:
+        return None
+    now = clock.now()
+    if at <= now:
+        errors[field] = _("Choose a time in the future.")
+    elif at > now + SCHEDULE_MAX:
+        errors[field] = _("At most %(days)d days ahead.") % {"days": SCHEDULE_MAX.days}
+    return at
+
+
+def handover(user: User, item: Item, *, note: str = "", at: datetime | None = None) -> StepRun:
+    """Step 6: the Kasi hands the verified version to the operator for posting.
+
+    ``at``: when it is to be posted (the operator's step 7 schedules it for then).
+    """
     note = _note(note, required=False)
+    errors: dict[str, str] = {}
+    at = _publish_time(errors, "at", at)
+    if errors:
+        raise Invalid(errors)
     with transaction.atomic():
         item, run = _begin(item, user, "handover")
         version = verified_version(item)
         _finish(run, user, StepRun.Outcome.DONE, note=note, version=version)
         _advance(item, run)
+        item.scheduled_at = at
+        item.save(update_fields=["scheduled_at"])
         _commit_revision(item)
-        audit.append(user, "handover", item.code, sha256=version.sha256)
+        audit.append(
+            user, "handover", item.code, sha256=version.sha256,
+            scheduled_at=at.isoformat() if at else None,
+        )  # fmt: skip
     return run
 
 
@@ -640,14 +682,21 @@ def verified_version(item: Item) -> Version:
     return run.version
 
 
-def post(user: User, item: Item, *, channels: list[str] | None = None) -> list[Publication]:
+def post(
+    user: User, item: Item, *, channels: list[str] | None = None, at: datetime | None = None
+) -> list[Publication]:
     """Step 7: post exactly the verified version to the chosen channels (default: the item's).
 
     The step finishes when every channel has a permalink; local channels (the website) are
-    published at once, the others by the outbox worker.
+    published at once, the others by the outbox worker. With ``at`` (else the time chosen at
+    hand-over, if still ahead) every channel waits until then.
     """
     errors: dict[str, str] = {}
     chosen = _channels(errors, "channels", channels if channels is not None else item.channels)
+    if at is not None:
+        at = _publish_time(errors, "at", at)
+    elif item.scheduled_at is not None and item.scheduled_at > clock.now():
+        at = item.scheduled_at
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
@@ -660,11 +709,14 @@ def post(user: User, item: Item, *, channels: list[str] | None = None) -> list[P
         }
         if refused:
             raise Invalid(refused)
-        publications = outbox.create_publications(version, chosen)
+        publications = outbox.create_publications(version, chosen, at=at)
         run.actor = user
         run.version, run.version_sha256 = version, version.sha256
         run.save(update_fields=["actor", "version", "version_sha256"])
-        audit.append(user, "post", item.code, sha256=version.sha256, channels=chosen)
+        audit.append(
+            user, "post", item.code, sha256=version.sha256, channels=chosen,
+            scheduled_at=at.isoformat() if at else None,
+        )  # fmt: skip
         finish_post_when_published(item)
         _commit_revision(item)
     return publications

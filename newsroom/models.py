@@ -49,6 +49,8 @@ class Item(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     channels = models.JSONField(_("target channels"), default=list)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # When step 7 is to post it, chosen at hand-over (None: as soon as the operator posts).
+    scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     direction = models.TextField(_("direction"), blank=True)
     sop_version = models.ForeignKey(SopVersion, on_delete=models.PROTECT, related_name="items")
     assigned_by = models.ForeignKey(

@@ -388,9 +388,32 @@ def test_submit_refuses_content_a_target_channel_cannot_take(
     data = {**assignment_data, "channels": ["website", "x", "instagram"]}
     item = walk_to(office, data, "submit")
     with pytest.raises(Invalid) as caught:
-        actions.submit(
-            office["operator1"], item, title="T", body="B", captions={"x": "kata " * 80}
-        )
+        actions.submit(office["operator1"], item, title="T", body="B", captions={"x": "kata " * 80})
     assert set(caught.value.errors) == {"captions.x", "captions.instagram"}
     assert "280" in caught.value.errors["captions.x"]
     assert item.versions.count() == 0
+
+
+def test_a_new_version_keeps_the_previous_images_unless_told_not_to(
+    office: Office, assignment_data: dict[str, Any], png_bytes: bytes
+) -> None:
+    item = walk_to(office, assignment_data, "submit")
+    photo = ImageUpload(SimpleUploadedFile("foto.png", png_bytes, "image/png"), "Gubernur")
+    first = actions.submit(office["operator1"], item, title="T", body="B", images=[photo])
+    actions.review(office["kasi"], item, decision="return", note="Judul kurang jelas")
+    second = actions.submit(office["operator1"], item, title="Judul jelas", body="B")
+    assert list(second.images.all()) == list(first.images.all())
+    assert second.is_intact() and second.sha256 != first.sha256
+    actions.review(office["kasi"], item, decision="return", note="Tanpa foto")
+    third = actions.submit(office["operator1"], item, title="T", body="B", keep_images=False)
+    assert third.images.count() == 0
+
+
+def test_a_coordinate_that_is_not_a_number_is_refused(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    for bad in ("NaN", "Infinity", "utara"):
+        with pytest.raises(Invalid) as caught:
+            actions.assign(office["kabid"], Assignment(**{**assignment_data, "latitude": bad}))
+        assert "location.lat" in caught.value.errors
+    assert Item.objects.count() == 0

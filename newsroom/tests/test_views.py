@@ -14,12 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Delegation, User
 from channels.models import Publication
 from lib import clock
 from newsroom import actions, forms
 from newsroom.actions import Assignment
+from newsroom.content import clean_body
 from newsroom.models import Attachment, Comment, Item, StepRun, Version
+from newsroom.templatetags.warta import Timer
 from newsroom.tests.helpers import walk_to
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +85,9 @@ def test_it_refuses_a_wrong_password(client: Client, office: Office) -> None:
     assert "benar" in text(response)  # Django's Indonesian: "...nama pengguna dan sandi yang benar"
 
 
-def test_it_locks_out_after_too_many_failures(client: Client, office: Office, settings: Any) -> None:
+def test_it_locks_out_after_too_many_failures(
+    client: Client, office: Office, settings: Any
+) -> None:
     settings.LOGIN_ATTEMPTS_LIMIT = 3
     for _attempt in range(3):
         client.post(reverse("login"), {"username": "kasi", "password": "salah"})
@@ -106,7 +110,7 @@ def test_it_signs_out_with_a_post_only(office: Office) -> None:
 
 @pytest.mark.parametrize(
     ("minutes_ago", "css"),
-    [(1, "timer-ok"), (4.5, "timer-warn"), (5, "timer-warn"), (6, "timer-late")],
+    [(1, "timer-ok"), (4.5, "timer-warn"), (4.9, "timer-warn"), (6, "timer-late")],
 )
 def test_my_tasks_colour_the_time_against_the_standard(
     office: Office, assignment_data: dict[str, Any], minutes_ago: float, css: str
@@ -122,12 +126,47 @@ def test_my_tasks_colour_the_time_against_the_standard(
     assert reverse("item", args=[item.code]) in page
 
 
+@pytest.mark.parametrize(
+    ("elapsed", "css"),
+    [
+        (0, "timer-ok"),
+        (7.99, "timer-ok"),
+        (8, "timer-warn"),
+        (10, "timer-warn"),
+        (10.01, "timer-late"),
+    ],
+)
+def test_the_timer_turns_amber_at_80_and_red_past_100_percent(elapsed: float, css: str) -> None:
+    timer = Timer(timedelta(minutes=elapsed), timedelta(minutes=10), running=True)
+    assert timer.css == css
+
+
 def test_my_tasks_show_only_what_waits_for_me(
     office: Office, assignment_data: dict[str, Any]
 ) -> None:
     item = walk_to(office, assignment_data, "direct")
     assert item.title not in text(client_for(office["operator1"]).get(reverse("tasks")))
     assert item.title not in text(client_for(office["kabid"]).get(reverse("tasks")))
+
+
+def test_htmx_refreshes_only_the_step_timers(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, assignment_data, "direct")
+    StepRun.objects.filter(item=item, action="direct").update(
+        started_at=clock.now() - timedelta(minutes=6)
+    )
+    url = reverse("item", args=[item.code])
+    client = client_for(office["kasi"])
+    assert 'id="step-timer" hx-get="' + url in text(client.get(url))
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment["Vary"]
+    html = text(fragment)
+    assert html.count('class="timer timer-late"') == 1
+    assert 'id="bar-timer" hx-swap-oob="true"' in html
+    assert "<html" not in html
+    other = text(client_for(office["kabid"]).get(url, headers={"HX-Request": "true"}))
+    assert "timer-late" in other and "bar-timer" not in other  # no bar without an action
 
 
 def test_only_a_kabid_sees_the_new_assignment_button(office: Office) -> None:
@@ -211,11 +250,20 @@ def test_a_return_needs_a_note_and_goes_back_to_the_operator(
     assert "catatan wajib diisi" in text(response)
     assert open_action(item) == "verify"
 
-    response = kabid.post(url, {"decision": "return", "note": "Perbaiki nama pejabat."})
+    response = kabid.post(url, {"decision": "return", "note": "Foto buram.", "reason": "nope"})
+    assert response.status_code == 400
+    assert "Alasan “nope” tidak dikenal" in text(response)
+    assert open_action(item) == "verify"
+
+    response = kabid.post(
+        url, {"decision": "return", "note": "Perbaiki nama pejabat.", "reason": "akurasi-data"}
+    )
     assert response.status_code == 302
     assert open_action(item) == "submit"
+    assert item.step_runs.get(action="verify").return_reason.code == "akurasi-data"
     page = text(kabid.get(reverse("item", args=[item.code])))
     assert "Perbaiki nama pejabat." in page
+    assert "Alasan: Akurasi data" in page
 
 
 def test_the_operator_may_revise_after_verification(
@@ -233,6 +281,152 @@ def test_the_operator_may_revise_after_verification(
     assert response.status_code == 302
     assert open_action(item) == "review"
     assert item.versions.count() == 2
+
+
+def test_the_operator_sees_why_a_draft_came_back_and_edits_it_as_text(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, assignment_data, "review")
+    actions.review(
+        office["kasi"], item, decision="return", note="Tambahkan kutipan.", reason="foto"
+    )
+    page = text(client_for(office["operator1"]).get(reverse("item", args=[item.code])))
+    assert "Dikembalikan oleh Budi Kasi:" in page
+    assert "Tambahkan kutipan." in page
+    assert "Isi berita.</textarea>" in page  # the stored <p>Isi berita.</p>, as plain text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Satu.\n\nDua &amp; tiga\nbaris",
+        "<p>Tebal <strong>sekali</strong></p>",
+        "Tanda &lt;b&gt; dikutip",
+        "&lt;script&gt; dalam teks",
+    ],
+)
+def test_an_edited_body_is_stored_exactly_as_before(body: str) -> None:
+    stored = clean_body(body)
+    assert clean_body(forms.editable_body(stored)) == stored
+
+
+def test_the_timeline_names_who_acted_on_whose_behalf(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, assignment_data, "submit")
+    # A delegate (Plt/Plh) acting for the Kasi; delegation itself is not built yet.
+    StepRun.objects.filter(item=item, action="direct").update(
+        actor=office["admin"], on_behalf_of=office["kasi"]
+    )
+    page = text(client_for(office["kabid"]).get(reverse("item", args=[item.code])))
+    assert "oleh Ani Admin a.n. Budi Kasi" in page
+    assert "oleh Rina Kabid" in page  # step 1, acted by its own assignee
+
+
+def test_an_acting_official_holds_the_heads_tasks_and_acts_for_them(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, assignment_data, "review")
+    plh = User.objects.create_user("plh", password="rahasia-123", role="kasi", first_name="Eko")
+    Delegation.objects.create(
+        principal=office["kasi"],
+        delegate=plh,
+        starts_at=clock.now() - timedelta(hours=1),
+        ends_at=clock.now() + timedelta(days=1),
+        created_by=office["admin"],
+    )
+    client = client_for(plh)
+    tasks = text(client.get(reverse("tasks")))
+    assert item.title in tasks
+    assert "Sebagai Plt/Plh a.n. Budi Kasi" in tasks
+    assert 'id="form-review"' in text(client.get(reverse("item", args=[item.code])))
+    response = client.post(
+        reverse("item_action", args=[item.code, "review"]), {"decision": "approve_forward"}
+    )
+    assert response.status_code == 302
+    page = text(client.get(reverse("item", args=[item.code])))
+    assert "oleh Eko a.n. Budi Kasi" in page
+
+
+def test_an_acting_official_of_the_kabid_may_assign(office: Office) -> None:
+    plt = User.objects.create_user("plt", password="rahasia-123", role="kasi")
+    Delegation.objects.create(
+        principal=office["kabid"],
+        delegate=plt,
+        kind=Delegation.Kind.PLT,
+        starts_at=clock.now() - timedelta(hours=1),
+        ends_at=clock.now() + timedelta(days=1),
+        created_by=office["admin"],
+    )
+    client = client_for(plt)
+    assert client.get(reverse("assign")).status_code == 200
+    assert reverse("assign") in text(client.get(reverse("tasks")))
+
+
+def test_a_file_that_is_not_an_image_is_refused_with_the_reason(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, assignment_data, "submit")
+    fake = SimpleUploadedFile("foto.png", b"not an image", content_type="image/png")
+    response = client_for(office["operator1"]).post(
+        reverse("item_action", args=[item.code, "submit"]),
+        {"title": "Judul", "body": "Isi.", "image_1": fake, "alt_1": "Foto"},
+    )
+    assert response.status_code == 400
+    assert "“foto.png” bukan gambar JPEG, PNG, atau WebP" in text(response)
+    assert not Version.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_while_posting_is_under_way_nobody_can_act_and_the_channels_show(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, {**assignment_data, "channels": ["website", "x"]}, "post")
+    operator = client_for(office["operator1"])
+    response = operator.post(
+        reverse("item_action", args=[item.code, "post"]), {"channels": ["website", "x"]}
+    )
+    assert response.status_code == 302
+    # The website is posted at once; X waits for the worker (jobs run after commit).
+    assert open_action(item) == "post"
+    page = text(operator.get(reverse("item", args=[item.code])))
+    assert 'id="form-post"' not in page and 'id="form-submit"' not in page
+    assert "dalam antrean" in page and "terposting" in page
+    assert "Posting sedang berjalan" in text(operator.get(reverse("tasks")))
+
+
+def test_the_operator_retries_a_failed_post_or_records_its_link(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = walk_to(office, {**assignment_data, "channels": ["website", "x"]}, "post")
+    operator = client_for(office["operator1"])
+    operator.post(reverse("item_action", args=[item.code, "post"]), {"channels": ["website", "x"]})
+    x_post = Publication.objects.get(channel="x")
+    Publication.objects.filter(pk=x_post.pk).update(
+        state=Publication.State.FAILED, last_error="Token kedaluwarsa."
+    )
+    item_url = reverse("item", args=[item.code])
+    retry = reverse("publication_retry", args=[item.code, x_post.pk])
+    link = reverse("publication_link", args=[item.code, x_post.pk])
+    page = text(operator.get(item_url))
+    assert retry in page and link in page and "Token kedaluwarsa." in page
+    kasi_page = text(client_for(office["kasi"]).get(item_url))
+    assert retry not in kasi_page and link not in kasi_page
+
+    assert client_for(office["kasi"]).post(retry).status_code == 403
+    assert operator.post(retry).status_code == 302
+    x_post.refresh_from_db()
+    assert x_post.state == Publication.State.UNKNOWN  # reconciled before anything is sent again
+
+    response = operator.post(link, {"url": "bukan alamat"})
+    assert response.status_code == 400
+    assert "Masukkan alamat web unggahan" in text(response)
+    response = operator.post(link, {"url": "https://x.com/diskominfo/status/1"})
+    assert response.status_code == 302
+    x_post.refresh_from_db()
+    assert x_post.state == Publication.State.POSTED
+    assert open_action(item) is None  # every channel has its link: posting is done
+    assert operator.post(retry).status_code == 409
 
 
 def test_a_wrong_decision_is_a_400_not_a_500(
@@ -328,7 +522,9 @@ def test_comments_are_for_the_people_on_the_item(
     url = reverse("item_comment", args=[item.code])
     response = client_for(office["operator1"]).post(url, {"body": "Foto menyusul."})
     assert response.status_code == 302
-    assert "Foto menyusul." in text(client_for(office["kasi"]).get(reverse("item", args=[item.code])))
+    assert "Foto menyusul." in text(
+        client_for(office["kasi"]).get(reverse("item", args=[item.code]))
+    )
     response = client_for(office["operator2"]).post(url, {"body": "Saya juga."})
     assert response.status_code == 403
     assert Comment.objects.count() == 1
@@ -344,6 +540,10 @@ def test_comments_are_for_the_people_on_the_item(
         ({"region_code": "99.99"}, "“99.99” bukan kode kabupaten/kota di Lampung"),
         ({"kasi": "operator1"}, "Tidak ada Kasi PIP aktif dengan nama pengguna “operator1”."),
         ({"latitude": "abc"}, "Masukkan angka."),
+        ({"latitude": "NaN"}, "Masukkan angka."),
+        ({"longitude": "181"}, "Harus di antara -180 dan 180."),
+        ({"activity_starts_at": "besok pagi"}, "Masukkan tanggal/waktu yang valid."),
+        ({"channels": ["fax"]}, "Kanal tidak dikenal: fax."),
     ],
 )
 def test_bad_input_in_the_assignment_form_is_a_400_and_writes_nothing(
@@ -489,7 +689,12 @@ def test_pages_keep_to_the_content_security_policy(
         kasi.get(reverse("item", args=[item.code])),
         client_for(office["kabid"]).get(reverse("assign")),
         kasi.post(reverse("item_action", args=[item.code, "review"]), {"decision": "return"}),
+        client_for(office["operator1"]).post(
+            reverse("item_action", args=[item.code, "review"]), {"decision": "approve"}
+        ),
+        Client().get("/berita/no-such-article/"),
     ]
+    assert [r.status_code for r in pages] == [200, 200, 200, 200, 200, 400, 403, 404]
     for response in pages:
         csp = response["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "style-src 'self'" in csp
