@@ -80,6 +80,7 @@ class StepOut(Schema):
     output: str
     tasks: list[TaskOut]
     next: int | None
+    remarks: str
 
 
 class SopOut(Schema):
@@ -90,6 +91,8 @@ class SopOut(Schema):
     roles: list[RoleOut]
     steps: list[StepOut]
     total_standard_minutes: int
+    document_url: str
+    document_pdf_url: str
 
 
 # --- items -----------------------------------------------------------------------------------

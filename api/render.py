@@ -191,8 +191,13 @@ def waiting_task(run: StepRun) -> TaskWaitingOut:
     )
 
 
-def sop(definition: Sop) -> SopOut:
+def sop(definition: Sop, *, document_url: str, document_pdf_url: str) -> SopOut:
     # The definition is frozen dataclasses shaped like the schema; outcomes and tuples convert.
     return SopOut.model_validate(
-        {**asdict(definition), "total_standard_minutes": definition.total_standard_minutes}
+        {
+            **asdict(definition),
+            "total_standard_minutes": definition.total_standard_minutes,
+            "document_url": document_url,
+            "document_pdf_url": document_pdf_url,
+        }
     )

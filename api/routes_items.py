@@ -15,6 +15,7 @@ from api.schemas import (
     AssignIn,
     DecisionIn,
     DirectIn,
+    HandoverIn,
     ItemFilters,
     NoteIn,
     PostIn,
@@ -166,18 +167,20 @@ def verify(request: HttpRequest, code: str, payload: DecisionIn) -> ItemDetailOu
 
 
 @router.post("/{code}/actions/handover", response=ACTED)
-def handover(request: HttpRequest, code: str, payload: NoteIn | None = None) -> ItemDetailOut:
-    """Step 6: the Kasi hands the verified version to the operator."""
-    note = payload.note if payload else ""
-    actions.handover(current_user(request), _item(request, code), note=note)
+def handover(request: HttpRequest, code: str, payload: HandoverIn | None = None) -> ItemDetailOut:
+    """Step 6: the Kasi hands the verified version to the operator (optionally with a time)."""
+    payload = payload or HandoverIn(note="", at=None)
+    actions.handover(current_user(request), _item(request, code), note=payload.note, at=payload.at)
     return _detail(request, code)
 
 
 @router.post("/{code}/actions/post", response=ACTED)
 def post(request: HttpRequest, code: str, payload: PostIn | None = None) -> ItemDetailOut:
     """Step 7: the operator posts the verified version; ``links`` holds the permalinks."""
-    channels = payload.channels if payload else None
-    actions.post(current_user(request), _item(request, code), channels=channels)
+    payload = payload or PostIn(channels=None, at=None)
+    actions.post(
+        current_user(request), _item(request, code), channels=payload.channels, at=payload.at
+    )
     return _detail(request, code)
 
 

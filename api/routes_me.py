@@ -1,16 +1,31 @@
-"""``/me``: who the token belongs to, and what waits for them."""
+"""``/me``: who the token belongs to, what waits for them, and their notification settings."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
+from pydantic import ConfigDict
 
 from api import render
 from api.auth import current_user
-from api.outputs import PersonOut, TaskWaitingOut
-from newsroom.models import StepRun
+from api.outputs import ErrorOut, PersonOut, TaskWaitingOut
+from newsroom.errors import Invalid
+from newsroom.queries import waiting_for
+from notify.forms import clean_whatsapp_for
+from notify.models import profile_of
 
 router = Router(tags=["me"])
+
+
+class MeIn(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    whatsapp: str | None = None
+
+
+class MeOut(PersonOut):
+    whatsapp: str
 
 
 @router.get("", response=PersonOut)
@@ -18,12 +33,22 @@ def me(request: HttpRequest) -> PersonOut:
     return render.person(current_user(request))
 
 
+@router.patch("", response={200: MeOut, 400: ErrorOut})
+def update_me(request: HttpRequest, payload: MeIn) -> MeOut:
+    """Set my WhatsApp number (Indonesian forms are normalised to 62…; "" removes it)."""
+    user = current_user(request)
+    profile = profile_of(user)
+    if payload.whatsapp is not None:
+        try:
+            profile.whatsapp = clean_whatsapp_for(payload.whatsapp, user)
+        except ValidationError as exc:
+            raise Invalid({"whatsapp": " ".join(exc.messages)}) from exc
+        profile.save(update_fields=["whatsapp"])
+    person = render.person(user)
+    return MeOut(**person.dict(), whatsapp=profile.whatsapp)
+
+
 @router.get("/tasks", response=list[TaskWaitingOut])
 def my_tasks(request: HttpRequest) -> list[TaskWaitingOut]:
     """The items waiting for me, the longest-waiting first."""
-    runs = (
-        StepRun.objects.filter(assignee=current_user(request), finished_at__isnull=True)
-        .select_related("item")
-        .order_by("started_at", "pk")
-    )
-    return [render.waiting_task(run) for run in runs]
+    return [render.waiting_task(run) for run in waiting_for(current_user(request))]

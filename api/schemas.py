@@ -91,8 +91,15 @@ class NoteIn(Input):
     note: str = Field("", max_length=NOTE_MAX)
 
 
+class HandoverIn(NoteIn):
+    at: LocalDatetime | None = Field(None, description="Post at this time (default: now)")
+
+
 class PostIn(Input):
     channels: list[str] | None = Field(None, description="Default: the item's channels")
+    at: LocalDatetime | None = Field(
+        None, description="Post at this time (default: the hand-over's time, else now)"
+    )
 
 
 class ItemFilters(Schema):

@@ -16,8 +16,11 @@ from ninja import NinjaAPI
 from api import errors
 from api.auth import BearerToken
 from api.routes_auth import router as auth_router
+from api.routes_channels import router as channels_router
 from api.routes_items import router as items_router
 from api.routes_me import router as me_router
+from api.routes_reports import router as reports_router
+from api.routes_retract import router as retract_router
 from api.routes_sop import router as sop_router
 
 api = NinjaAPI(
@@ -34,7 +37,11 @@ errors.install(api, body_params={"payload", "credentials"})
 api.add_router("/auth", auth_router)
 api.add_router("/sop", sop_router)
 api.add_router("/me", me_router)
+# Before the items router, whose catch-all answers unknown actions.
+api.add_router("/items", retract_router)
 api.add_router("/items", items_router)
+api.add_router("/channels", channels_router)
+api.add_router("/reports", reports_router)
 
 
 @csrf_exempt

@@ -16,16 +16,18 @@ from django.utils.translation import gettext as _
 
 from accounts.delegation import acts_for
 from accounts.models import Role, User
-from channels import outbox, registry
+from channels import outbox, registry, retraction
 from channels.base import ChannelError
-from channels.models import ChannelAccount, Publication
+from channels.models import ChannelAccount, Publication, RetractReason
 from channels.remote import RemoteChannel
 from lib import clock
 from newsroom import audit
 from newsroom.errors import Conflict, Invalid, NotAllowed
+from newsroom.models import Item
 
 NAME_MAX = 100
 VALUE_MAX = 500
+NOTE_MAX = 4000
 # Config every remote kind accepts besides its own: a base URL for a proxy or a fake platform.
 COMMON_CONFIG = ("api_base",)
 
@@ -223,4 +225,84 @@ def record_manual_link(user: User, publication: Publication, url: str) -> Public
         from newsroom.actions import finish_post_when_published
 
         finish_post_when_published(row.item)
+    return row
+
+
+def may_retract(user: User, item: Item) -> bool:
+    """The item's Kabid or Kasi (or someone acting for them) may take its posts down."""
+    heads = [p for p in (item.assigned_by, item.kasi) if p is not None]
+    return user.is_active and any(acts_for(user, head) for head in heads)
+
+
+# Rows not on any platform yet: retracting them cancels them, nothing is called.
+UNSENT = (Publication.State.QUEUED, Publication.State.RETRY, Publication.State.FAILED)
+
+
+def retract_item(user: User, item: Item, reason: str, *, note: str = "") -> list[Publication]:
+    """Take the item down on every channel; scheduled or unsent posts are cancelled.
+
+    ``reason`` is a ``RetractReason`` (shown on the website's notice); ``note`` stays in the
+    audit log only, since a takedown request may itself name a person. The website is taken
+    down in this transaction; each remote post by its own job once it commits.
+    """
+    if not may_retract(user, item):
+        raise NotAllowed(_("Only the item's Kabid or Kasi may retract it."))
+    errors: dict[str, str] = {}
+    if reason not in RetractReason.values:
+        errors["reason"] = _("Choose one of: %(expected)s.") % {
+            "expected": ", ".join(RetractReason.values)
+        }
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        errors["note"] = _("At most %(limit)d characters.") % {"limit": NOTE_MAX}
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        rows = list(
+            Publication.objects.select_for_update()
+            .filter(item=item, retract_requested_at__isnull=True)
+            .exclude(state=Publication.State.RETRACTED)
+        )
+        if not rows:
+            raise Conflict(_("This item has no posts to retract."))
+        if any(r.state in (Publication.State.SENDING, Publication.State.UNKNOWN) for r in rows):
+            raise Conflict(
+                _("A post of this item is being sent right now; retract it in a few minutes.")
+            )
+        now = clock.now()
+        for row in rows:
+            row.retract_reason, row.retract_requested_at = reason, now
+            row.save(update_fields=["retract_reason", "retract_requested_at"])
+            if row.state in UNSENT or registry.connector(row.channel).local:
+                # The website only stops showing it; unsent rows never reached a platform.
+                retraction.record_retracted(row)
+            else:
+                transaction.on_commit(partial(_enqueue_retraction, row.pk))
+        audit.append(
+            user,
+            "retract",
+            item.code,
+            reason=reason,
+            note=note,
+            channels=sorted(r.channel for r in rows),
+        )
+    return rows
+
+
+def _enqueue_retraction(publication_id: int) -> None:
+    from channels.tasks import retract_publication
+
+    retract_publication(publication_id)
+
+
+def confirm_manual_takedown(user: User, publication: Publication) -> Publication:
+    """The post was deleted by hand (Instagram): record it as retracted."""
+    if not may_retract(user, publication.item):
+        raise NotAllowed(_("Only the item's Kabid or Kasi may retract it."))
+    with transaction.atomic():
+        row = Publication.objects.select_for_update().select_related("item").get(pk=publication.pk)
+        if not row.manual_takedown or row.state != Publication.State.POSTED:
+            raise Conflict(_("This post is not waiting to be taken down by hand."))
+        retraction.record_retracted(row)
+        audit.append(user, "retract_confirmed", row.item.code, channel=row.channel)
     return row

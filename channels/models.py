@@ -71,6 +71,14 @@ def new_marker() -> str:
     return pysecrets.token_hex(5)
 
 
+class RetractReason(models.TextChoices):
+    """Why a post was taken down (shown on the website's notice; details stay in the audit)."""
+
+    CORRECTION = "correction", _("correction")
+    PERSONAL_DATA = "personal_data", _("personal-data takedown request")
+    OTHER = "other", _("other reason")
+
+
 class Publication(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -105,6 +113,14 @@ class Publication(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     posted_at = models.DateTimeField(null=True, blank=True)
+    # Not sent before this time (chosen at hand-over or at posting); None: at once.
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    # Retraction: asked for (the row stays posted until the platform confirms), done, or
+    # left to a person because the platform cannot delete it (Instagram).
+    retract_reason = models.CharField(max_length=20, choices=RetractReason.choices, blank=True)
+    retract_requested_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    manual_takedown = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -41,30 +41,39 @@ STALE_QUEUED = timedelta(minutes=2)
 State = Publication.State
 
 
-def create_publications(version: Version, kinds: list[str]) -> list[Publication]:
+def create_publications(
+    version: Version, kinds: list[str], at: datetime | None = None
+) -> list[Publication]:
     """Write one row per channel in the caller's transaction; deliver local channels now and
-    enqueue the others once the transaction commits."""
+    enqueue the others once the transaction commits.
+
+    With ``at`` every row (the website's too) waits for that time: its job is scheduled for
+    then, and the sweeper releases it when due if the scheduled job was lost.
+    """
     publications = []
     for kind in kinds:
         local = registry.connector(kind).local
         account = None if local else ChannelAccount.objects.for_kind(kind)
         publications.append(
             Publication.objects.create(
-                item=version.item, version=version, channel=kind, account=account
+                item=version.item, version=version, channel=kind, account=account, scheduled_at=at
             )
         )
     for publication in publications:
-        if registry.connector(publication.channel).local:
+        if at is None and registry.connector(publication.channel).local:
             _publish_local(publication)
         else:
-            transaction.on_commit(partial(enqueue, publication.pk))
+            transaction.on_commit(partial(enqueue, publication.pk, at))
     return publications
 
 
-def enqueue(publication_id: int) -> None:
+def enqueue(publication_id: int, at: datetime | None = None) -> None:
     from channels.tasks import deliver_publication
 
-    deliver_publication(publication_id)
+    if at is not None and at > clock.now():
+        deliver_publication.schedule((publication_id,), eta=at)
+    else:
+        deliver_publication(publication_id)
 
 
 def _publish_local(publication: Publication) -> None:
@@ -95,12 +104,17 @@ def _due(now: datetime) -> Q:
     return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
+def _released(now: datetime) -> Q:
+    """Not scheduled, or its time has come."""
+    return Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
+
+
 def claim(publication_id: int, now: datetime | None = None) -> Claim | None:
     """Take the row for this worker, or None if another worker has it, it is not due, or done."""
     now = now or clock.now()
     prior = Publication.objects.filter(pk=publication_id).values_list("state", flat=True).first()
     if prior == State.QUEUED:
-        due = Q()
+        due = _released(now)
     elif prior in (State.RETRY, State.UNKNOWN):
         due = _due(now)
     else:
@@ -187,7 +201,11 @@ def _needs_reconnect(account: ChannelAccount, message: str) -> None:
 
 
 def sweep(now: datetime | None = None) -> list[int]:
-    """Expired leases become unknown; returns the rows that are due for delivery now."""
+    """Expired leases become unknown; returns the rows that are due for delivery now.
+
+    Due: retries and checks whose time has come, queued rows that lost their job, and
+    scheduled rows whose time has come (their own job may have been lost in a restart).
+    """
     now = now or clock.now()
     Publication.objects.filter(state=State.SENDING, lease_until__lt=now).update(
         state=State.UNKNOWN,
@@ -196,5 +214,7 @@ def sweep(now: datetime | None = None) -> list[int]:
         last_error=_("The worker stopped while posting; Warta checks whether the post exists."),
     )
     due = Q(state__in=[State.RETRY, State.UNKNOWN]) & _due(now)
-    stale = Q(state=State.QUEUED, created_at__lt=now - STALE_QUEUED)
-    return list(Publication.objects.filter(due | stale).values_list("pk", flat=True))
+    stale = Q(state=State.QUEUED, scheduled_at__isnull=True, created_at__lt=now - STALE_QUEUED)
+    scheduled = Q(state=State.QUEUED, scheduled_at__lte=now)
+    rows = Publication.objects.filter(due | stale | scheduled)
+    return list(rows.values_list("pk", flat=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from channels import outbox
+from channels import outbox, retraction
 from channels.base import ChannelError
 from channels.instagram.connector import InstagramChannel
 from channels.models import ChannelAccount, Publication
@@ -21,11 +21,21 @@ def deliver_publication(publication_id: int) -> None:
         deliver_publication.schedule((publication_id,), eta=publication.next_attempt_at)
 
 
+@db_task()
+def retract_publication(publication_id: int) -> None:
+    publication = retraction.retract(publication_id)
+    if publication is not None and publication.next_attempt_at is not None:
+        retract_publication.schedule((publication_id,), eta=publication.next_attempt_at)
+
+
 @db_periodic_task(crontab(minute="*"))
 def sweep_outbox() -> None:
-    """Every minute: recover rows whose worker died and rows whose scheduled job was lost."""
+    """Every minute: recover rows whose worker died and rows whose scheduled job was lost
+    (posts due at their scheduled time, takedowns still to do)."""
     for publication_id in outbox.sweep():
         deliver_publication(publication_id)
+    for publication_id in retraction.sweep():
+        retract_publication(publication_id)
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="3", minute="17"))

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
 
 from reports import tables
 from reports.metrics import Report
@@ -17,6 +16,8 @@ PRINT_CSS = "reports/print.css"
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import CSS, HTML  # imported here: loading it costs every process 1-2 s
+
     html = render_to_string(template, context)
     stylesheet = finders.find(PRINT_CSS)
     assert isinstance(stylesheet, str), f"{PRINT_CSS} is missing from the static files"

@@ -44,9 +44,9 @@ DEBUG = envbool("DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-SITE_URL = os.environ.get(
-    "SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-).rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "newsroom",
     "channels",
     "api",
+    "ops",
+    "reports",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +110,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             # IMMEDIATE: a transaction takes the write lock when it begins, so two decisions on
             # one item serialise instead of failing with "database is locked" on upgrade.
             "OPTIONS": {
@@ -115,7 +118,7 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -172,7 +175,8 @@ LOGIN_ATTEMPTS_WINDOW = envint("WARTA_LOGIN_ATTEMPTS_WINDOW", 300)
 API_TOKEN_TTL_DAYS = envint("WARTA_API_TOKEN_TTL_DAYS", 30)
 
 # --- security -------------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG and envbool("WARTA_HTTPS", "0")
+# Cookies only over HTTPS outside debug; WARTA_SECURE_COOKIES=0 for a plain-HTTP LAN trial.
+SESSION_COOKIE_SECURE = envbool("WARTA_SECURE_COOKIES", "0" if DEBUG else "1")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("WARTA_SSL_REDIRECT", "0")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -214,11 +218,58 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Warta ----------------------------------------------------------------------------------
-SOP_FILE = Path(os.environ.get("WARTA_SOP_FILE", BASE_DIR / "sops" / "diseminasi-website-sosmed.yaml"))
+SOP_FILE = Path(
+    os.environ.get("WARTA_SOP_FILE", BASE_DIR / "sops" / "diseminasi-website-sosmed.yaml")
+)
+# Reports: the monitoring form says "Berjalan dengan baik" for a step when at least this share
+# of its acts finished within the standard time; the letterhead of exported reports.
+MONITORING_GOOD_SHARE = float(os.environ.get("WARTA_MONITORING_GOOD_SHARE", "0.8"))
+OFFICE_NAME = os.environ.get(
+    "WARTA_OFFICE_NAME", "Dinas Komunikasi, Informatika dan Statistik Provinsi Lampung"
+)
+OFFICE_GOVERNMENT = os.environ.get("WARTA_OFFICE_GOVERNMENT", "Pemerintah Provinsi Lampung")
+OFFICE_ADDRESS = os.environ.get(
+    "WARTA_OFFICE_ADDRESS",
+    "Jalan Robert Wolter Monginsidi No. 69 Teluk Betung, Kode Pos 35215; "
+    "Telp/Fax (0721) 481107; E-mail kominfo@lampung.go.id",
+)
+
+# --- notifications (notify/) ------------------------------------------------------------------
+# Email through Django's MAILERS: the console by default (the demo); SMTP from the environment.
+EMAIL_BACKEND_PATH = os.environ.get(
+    "WARTA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": {
+            "host": os.environ.get("WARTA_EMAIL_HOST", "localhost"),
+            "port": envint("WARTA_EMAIL_PORT", 587),
+            "username": os.environ.get("WARTA_EMAIL_USER", ""),
+            "password": os.environ.get("WARTA_EMAIL_PASSWORD", ""),
+            "use_tls": envbool("WARTA_EMAIL_TLS", "1"),
+        }
+        if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Warta <warta@localhost>")
+# WhatsApp Cloud API; an admin may override each of these (Admin → WhatsApp settings).
+WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+# Seconds between in-call retries of a throughput error (130429), times the attempt number.
+WHATSAPP_RETRY_BACKOFF = float(os.environ.get("WHATSAPP_RETRY_BACKOFF", "2"))
+# Reminder and escalation at these multiples of a step's standard time (in business time).
+WARTA_REMIND_AT = float(os.environ.get("WARTA_REMIND_AT", "1.0"))
+WARTA_ESCALATE_AT = float(os.environ.get("WARTA_ESCALATE_AT", "2.0"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

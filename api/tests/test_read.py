@@ -16,7 +16,7 @@ from lib import clock
 from newsroom.models import Item
 
 
-def test_it_describes_the_sop_in_force(api: ApiClient) -> None:
+def test_it_describes_the_sop_in_force(api: ApiClient, settings: Any) -> None:
     response = api.get("/sop", as_user="operator1")
 
     assert response.status_code == 200
@@ -31,6 +31,8 @@ def test_it_describes_the_sop_in_force(api: ApiClient) -> None:
     review = sop["steps"][2]["tasks"][1]
     assert (review["action"], review["actor"]) == ("review", "kasi")
     assert {o["key"]: o["goto"] for o in review["outcomes"]} == {"approve": 4, "return": 3}
+    assert sop["document_url"] == f"{settings.SITE_URL}/sop/"
+    assert sop["document_pdf_url"] == f"{settings.SITE_URL}/sop/dokumen.pdf"
 
 
 def test_it_lists_what_waits_for_me(api: ApiClient, walk: Any) -> None:

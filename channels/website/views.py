@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from channels.models import Publication
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    publication = get_object_or_404(
-        Publication.objects.select_related("item", "version"),
-        item__slug=slug,
-        channel="website",
-        state=Publication.State.POSTED,
+    """The posted article, or (410 Gone) a notice that it was withdrawn, without its content."""
+    publication = (
+        Publication.objects.select_related("item", "version")
+        .filter(item__slug=slug, channel="website", posted_at__isnull=False)
+        .filter(state__in=[Publication.State.POSTED, Publication.State.RETRACTED])
+        .order_by("-pk")
+        .first()
     )
+    if publication is None:
+        raise Http404
+    if publication.state == Publication.State.RETRACTED:
+        return render(
+            request,
+            "website/retracted.html",
+            {
+                "retracted_at": publication.retracted_at,
+                "reason": publication.get_retract_reason_display(),
+            },
+            status=410,
+        )
     version = publication.version
     return render(
         request,
