@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import staff_choices
 from accounts.models import Role, User
 from channels import registry
 from lib import clock
@@ -388,11 +389,7 @@ class ItemFilterForm(StyledForm):
         step.choices = [("", _("All")), *steps, ("done", _("Finished"))]
         person = self.fields["person"]
         assert isinstance(person, forms.ChoiceField)
-        users = User.objects.filter(is_active=True).exclude(role=Role.ADMIN)
-        person.choices = [
-            ("", _("Everyone")),
-            *((u.username, u.display_name) for u in users.order_by("first_name", "username")),
-        ]
+        person.choices = staff_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

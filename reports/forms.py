@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.choices import staff_choices
 from newsroom.forms import DateInput, StyledForm
 from newsroom.regions import REGION_CHOICES
 from reports import metrics
@@ -35,11 +35,7 @@ class ReportFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         assert isinstance(person, forms.ChoiceField)
-        users = User.objects.filter(is_active=True).exclude(role=Role.ADMIN)
-        person.choices = [
-            ("", _("Everyone")),
-            *((u.username, u.display_name) for u in users.order_by("first_name", "username")),
-        ]
+        person.choices = staff_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
