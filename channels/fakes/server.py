@@ -70,7 +70,8 @@ class FakePlatforms:
     def __init__(self, *, delay: float = 0.0, hang_seconds: float = 2.0, seed: int = 0) -> None:
         self.delay, self.hang_seconds = delay, hang_seconds
         self.lock = threading.RLock()
-        self.ids = itertools.count(1001)
+        # Object ids start far from the page id (1001), so a path never names both.
+        self.ids = itertools.count(500_001)
         self.tokens = {
             "facebook": "fb-page-token",
             "instagram": "ig-token",
@@ -164,7 +165,12 @@ class FakePlatforms:
         parts = path.strip("/").split("/")
         with self.lock:
             ids = parts[1:2]
-            if ids and (ids[0] == self.ig_user_id or self.objects.get(ids[0], {}).get("ig")):
+            # The page's own id first: generated object ids count up and may reach it.
+            if (
+                ids
+                and ids[0] != self.page_id
+                and (ids[0] == self.ig_user_id or self.objects.get(ids[0], {}).get("ig"))
+            ):
                 return "instagram"
         return "facebook"
 

@@ -112,6 +112,8 @@ def test_every_post_exists_exactly_once_despite_faults_and_dead_workers(
             lost += found == 0
             duplicated += max(0, found - 1)
     faulted = sum(1 for r in fake.received if r.method == "POST") - posted
+    failures = sorted(set(rows.filter(state="failed").values_list("channel", "last_error")))
+    print(f"failed: {failures}")
     print(f"lost={lost} duplicated={duplicated} posted={posted} rounds={rounds} "
           f"extra_posts_sent={faulted}")  # fmt: skip
     assert (lost, duplicated, posted) == (0, 0, ITEMS * len(REMOTE))
