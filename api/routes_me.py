@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict
@@ -10,10 +9,8 @@ from pydantic import ConfigDict
 from api import render
 from api.auth import current_user
 from api.outputs import ErrorOut, PersonOut, TaskWaitingOut
-from newsroom.errors import Invalid
 from newsroom.queries import waiting_for
-from notify.forms import clean_whatsapp_for
-from notify.models import profile_of
+from notify import actions
 
 router = Router(tags=["me"])
 
@@ -37,13 +34,7 @@ def me(request: HttpRequest) -> PersonOut:
 def update_me(request: HttpRequest, payload: MeIn) -> MeOut:
     """Set my WhatsApp number (Indonesian forms are normalised to 62…; "" removes it)."""
     user = current_user(request)
-    profile = profile_of(user)
-    if payload.whatsapp is not None:
-        try:
-            profile.whatsapp = clean_whatsapp_for(payload.whatsapp, user)
-        except ValidationError as exc:
-            raise Invalid({"whatsapp": " ".join(exc.messages)}) from exc
-        profile.save(update_fields=["whatsapp"])
+    profile = actions.update_profile(user, whatsapp=payload.whatsapp)
     person = render.person(user)
     return MeOut(**person.dict(), whatsapp=profile.whatsapp)
 

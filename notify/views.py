@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from lib import clock
-from notify import registry
+from notify import actions, registry
 from notify.forms import ProfileForm
 from notify.models import Notification, profile_of
 
@@ -48,11 +47,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them as read; then follow ``next`` if given."""
-    mine = Notification.objects.filter(user=_user(request), read_at__isnull=True)
     chosen = request.POST.get("id", "")
-    if chosen:
-        mine = mine.filter(pk=int(chosen)) if chosen.isdigit() else mine.none()
-    mine.update(read_at=clock.now())
+    if not chosen:
+        actions.mark_read(_user(request))
+    elif chosen.isdigit():
+        actions.mark_read(_user(request), int(chosen))
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -70,9 +69,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, user=user)
         if form.is_valid():
-            stored.whatsapp = form.cleaned_data["whatsapp"]
-            stored.preferences = {**stored.preferences, **form.preferences()}
-            stored.save(update_fields=["whatsapp", "preferences"])
+            actions.update_profile(
+                user, whatsapp=form.cleaned_data["whatsapp"], preferences=form.preferences()
+            )
             messages.success(request, _("Your notification settings were saved."))
             return redirect("profile")
         status = 400
