@@ -36,6 +36,35 @@ class ItemQuerySet(models.QuerySet["Item"]):
         return self.filter(Q(assigned_by=user) | Q(kasi=user) | Q(operator=user))
 
 
+class Category(models.Model):
+    """A rubric of the public portal (e.g. Pemerintahan, Ekonomi), managed in the admin."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(max_length=90, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A free keyword of an item, listed on the portal."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(max_length=70, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Item(models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     slug = models.SlugField(max_length=220, unique=True)
@@ -52,6 +81,15 @@ class Item(models.Model):
     # When step 7 is to post it, chosen at hand-over (None: as soon as the operator posts).
     scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     direction = models.TextField(_("direction"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("category"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="items", verbose_name=_("tags"))
     sop_version = models.ForeignKey(SopVersion, on_delete=models.PROTECT, related_name="items")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items_assigned"

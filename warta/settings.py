@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ops",
     "reports",
     "notify",
+    "images",
+    "portal",
 ]
 
 MIDDLEWARE = [
