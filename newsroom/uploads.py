@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "HEIF": "image/heif",  # pillow-heif names HEIC photos HEIF
+}
 
 
 class UploadRejected(ValueError):
@@ -24,6 +33,8 @@ class CheckedFile:
     content_type: str
     size: int
     sha256: str
+    width: int = 0  # images: as displayed (EXIF orientation applied)
+    height: int = 0
 
 
 def _digest(upload: UploadedFile) -> str:
@@ -47,25 +58,105 @@ def _check_size(upload: UploadedFile) -> int:
     return size
 
 
+def _not_an_image(upload: UploadedFile) -> UploadRejected:
+    return UploadRejected(
+        _("The file “%(name)s” is not a JPEG, PNG or WebP image.") % {"name": upload.name}
+    )
+
+
+def _looks_like_markup(upload: UploadedFile) -> bool:
+    """HTML, SVG or script text dressed up as a picture (a polyglot named .jpg)."""
+    head = upload.read(1024).lstrip().lower()
+    upload.seek(0)
+    return head.startswith((b"<", b"\xef\xbb\xbf<")) or any(
+        marker in head for marker in (b"<html", b"<script", b"<!doctype", b"<svg", b"<body")
+    )
+
+
+def _too_many_pixels(upload: UploadedFile, pixels: int) -> UploadRejected:
+    limit = settings.IMAGE_MAX_PIXELS
+    return UploadRejected(
+        _(
+            "The image “%(name)s” has too many pixels (%(pixels)s megapixels; at most "
+            "%(limit)s). Send a smaller photo."
+        )
+        % {"name": upload.name, "pixels": round(pixels / 1e6), "limit": round(limit / 1e6)}
+    )
+
+
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refuses cut-off files while this lasts. WeasyPrint (the PDF reports) switches
+    Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is imported, which would let a
+    truncated upload through in any process that has made a PDF."""
+    with _STRICT:
+        lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def _decode(upload: UploadedFile) -> tuple[str, int, int]:
+    """Format and upright size, after decoding every pixel once (a cut-off file fails here).
+
+    The pixel count is checked from the header before anything is decoded; big JPEGs are
+    decoded at 1/8 scale (every byte is still read, so truncation is still noticed)."""
+    from images import formats
+
+    formats.register()
+    with _strict_decoding(), Image.open(upload) as image:
+        image_format = image.format or ""
+        if image_format not in IMAGE_TYPES:
+            raise _not_an_image(upload)
+        width, height = image.size
+        if width * height > settings.IMAGE_MAX_PIXELS:
+            raise _too_many_pixels(upload, width * height)
+        orientation = image.getexif().get(0x0112, 1)
+        if image_format == "JPEG":
+            image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+        image.load()
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return image_format, width, height
+
+
 def check_image(upload: UploadedFile) -> CheckedFile:
-    """Accept a JPEG, PNG or WebP image whose content really is one."""
+    """Accept a JPEG, PNG, WebP or HEIC/HEIF image whose content really is one, whole, and of
+    a sane number of pixels. Nothing the browser said (name, type, earlier scaling) counts."""
     size = _check_size(upload)
+    if _looks_like_markup(upload):
+        raise _not_an_image(upload)
     try:
-        with Image.open(upload) as image:
-            image_format = image.format or ""
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        image_format, width, height = _decode(upload)
+    except Image.DecompressionBombError as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(found[1]) if found else settings.IMAGE_MAX_PIXELS * 2
+        raise _too_many_pixels(upload, pixels) from exc
+    except (UnidentifiedImageError, SyntaxError) as exc:
+        raise _not_an_image(upload) from exc
+    except OSError as exc:
         raise UploadRejected(
-            _("The file “%(name)s” is not a JPEG, PNG or WebP image.") % {"name": upload.name}
+            _(
+                "The image “%(name)s” is incomplete or damaged (the upload may have been cut "
+                "off). Send it again."
+            )
+            % {"name": upload.name}
         ) from exc
     finally:
         upload.seek(0)
-    if image_format not in IMAGE_TYPES:
-        raise UploadRejected(
-            _("The file “%(name)s” is not a JPEG, PNG or WebP image.") % {"name": upload.name}
-        )
     return CheckedFile(
-        upload, upload.name or "image", IMAGE_TYPES[image_format], size, _digest(upload)
+        upload,
+        upload.name or "image",
+        IMAGE_TYPES[image_format],
+        size,
+        _digest(upload),
+        width,
+        height,
     )
 
 

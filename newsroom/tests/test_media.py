@@ -1,4 +1,4 @@
-"""Uploaded files: posted images are public, everything else needs a signed-in user."""
+"""Uploaded files need a signed-in user; posted images are public as renditions only."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
+from images.renditions import web_renditions
 from newsroom import actions
 from newsroom.actions import ImageUpload
 from newsroom.tests.helpers import walk_to
@@ -16,7 +17,7 @@ from newsroom.tests.helpers import walk_to
 pytestmark = pytest.mark.django_db
 
 
-def test_a_draft_image_needs_a_login_and_a_posted_one_is_public(
+def test_an_original_image_needs_a_login_even_once_posted(
     office: dict[str, User],
     assignment_data: dict[str, Any],
     png_bytes: bytes,
@@ -41,9 +42,13 @@ def test_a_draft_image_needs_a_login_and_a_posted_one_is_public(
     actions.verify(office["kabid"], item, decision="approve")
     actions.handover(office["kasi"], item)
     actions.post(office["operator1"], item)
-    response = client.get(url)
+    # Issue 6: the original (maybe with GPS in its EXIF) is never public, even once posted;
+    # the public gets the metadata-free renditions (images/tests test them in depth).
+    assert client.get(url).status_code == 404
+    rendition = web_renditions(version.images.get())[0]
+    response = client.get(rendition.url)
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/png"
+    assert response["Content-Type"] == rendition.content_type
 
 
 def test_unknown_files_are_not_found(client: Client, office: dict[str, User]) -> None:
