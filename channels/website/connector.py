@@ -25,7 +25,7 @@ class WebsiteChannel(Channel):
         return Preview(text=f"{version.title}\n\n{strip_tags(version.body)}")
 
     def publish(self, publication: Publication) -> Posted:
-        path = reverse("website:article", args=[publication.item.slug])
+        path = reverse("portal:article", args=[publication.item.slug])
         return Posted(external_id=publication.item.code, permalink=f"{settings.SITE_URL}{path}")
 
     def find(self, publication: Publication) -> Posted | None:
