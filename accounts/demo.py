@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from accounts.models import Role
 
 DEFAULT_DEMO_PASSWORD = "warta-demo-2026"
+# The authenticator-app secret (base32) of the demo Kabid, Kasi and admin: known on purpose, so
+# anybody trying the demo can add it to an app or print the code with `manage.py demo_totp`.
+# Only seed_demo uses it; real accounts get a random secret on the setup page.
+DEMO_TOTP_SECRET = "WARTADEMOLAMPUNGKOMINFOPLIPSEKAR"
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +34,23 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    # Sessions carry an HMAC of the password under this salt. Its own salt (not Django's) ended
+    # every session that existed before sign-in went through allauth and its second step, so no
+    # session in use skipped them (accounts/middleware.py).
+    SESSION_AUTH_SALT = "warta.accounts.User.session.allauth-mfa"
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash(None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret)
+
+    def _session_auth_hash(self, secret: str | bytes | None) -> str:
+        return salted_hmac(
+            self.SESSION_AUTH_SALT, self.password, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 def _digest(key: str) -> str:

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle, BaseThrottle
 
 from accounts import throttle
+from accounts.mfa import check_code, has_second_factor, requires_mfa
 from accounts.models import ApiToken, User
 from api.outputs import ErrorOut, TokenOut
 from api.schemas import TokenIn
@@ -29,7 +30,7 @@ def client_address(request: HttpRequest) -> str:
     "/token",
     auth=None,
     throttle=AnonRateThrottle("30/m"),
-    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
 )
 def issue_token(request: HttpRequest, credentials: TokenIn) -> TokenOut:
     """A token for ``Authorization: Bearer <token>``; failed attempts are counted and limited."""
@@ -44,5 +45,25 @@ def issue_token(request: HttpRequest, credentials: TokenIn) -> TokenOut:
     if not isinstance(user, User):
         throttle.record_failure(credentials.username, address)
         raise HttpError(401, _("The username or password is wrong."))
+    if requires_mfa(user):
+        require_second_factor(user, credentials.code, address)
     throttle.clear_failures(credentials.username, address)
     return TokenOut(token=ApiToken.objects.issue(user))
+
+
+def require_second_factor(user: User, code: str, address: str) -> None:
+    """Roles that sign in with two steps in the browser give their code here too: a password
+    alone must not open the API for a Kabid, a Kasi or an admin."""
+    if not has_second_factor(user):
+        raise HttpError(
+            403,
+            _(
+                "Your account needs two-step sign-in: set up an authenticator app in Warta "
+                "first (sign in on the web), then ask for a token with its code."
+            ),
+        )
+    if not code:
+        raise HttpError(401, _("Give the 6-digit code from your authenticator app as “code”."))
+    if not check_code(user, code):
+        throttle.record_failure(user.get_username(), address)
+        raise HttpError(401, _("The authenticator code is wrong or already used."))

@@ -5,24 +5,57 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.test import Client, override_settings
 
 from accounts.models import ApiToken, User
+from accounts.testing import candidate_codes
 from api.tests.conftest import ApiClient
 
 
-def _login(client: Client, username: str, password: str) -> Any:
+def _login(client: Client, username: str, password: str, code: str = "") -> Any:
     return client.post(
         "/api/v1/auth/token",
-        {"username": username, "password": password},
+        {"username": username, "password": password, "code": code},
         content_type="application/json",
+        headers={"Accept-Language": "en"},
     )
+
+
+def test_an_operator_needs_only_the_password(client: Client, office: dict[str, User]) -> None:
+    response = _login(client, "operator1", "rahasia-123")
+
+    assert response.status_code == 200
+    assert ApiToken.objects.user_for(response.json()["token"]) == office["operator1"]
+
+
+def test_a_kabid_needs_the_authenticator_code_too(client: Client, office: dict[str, User]) -> None:
+    missing = _login(client, "kabid", "rahasia-123")
+    wrong = _login(client, "kabid", "rahasia-123", code="000000")
+
+    assert missing.status_code == 401 and "code" in missing.json()["detail"]
+    assert wrong.status_code == 401 and "wrong" in wrong.json()["detail"]
+    assert ApiToken.objects.count() == 0
+    right = _login(client, "kabid", "rahasia-123", code=next(candidate_codes()))
+    assert right.status_code == 200
+
+
+def test_a_kasi_without_an_authenticator_is_sent_to_the_web_first(
+    client: Client, office: dict[str, User]
+) -> None:
+    Authenticator.objects.filter(user=office["kasi"]).delete()
+
+    response = _login(client, "kasi", "rahasia-123", code="123456")
+
+    assert response.status_code == 403
+    assert "authenticator" in response.json()["detail"]
+    assert ApiToken.objects.count() == 0
 
 
 def test_it_issues_a_token_that_identifies_the_user(
     client: Client, office: dict[str, User]
 ) -> None:
-    response = _login(client, "kasi", "rahasia-123")
+    response = _login(client, "kasi", "rahasia-123", code=next(candidate_codes()))
 
     assert response.status_code == 200
     token = response.json()["token"]
@@ -113,7 +146,7 @@ def test_it_refuses_to_assign_without_a_token(
 def test_it_limits_how_often_one_address_may_ask_for_tokens(
     client: Client, office: dict[str, User]
 ) -> None:
-    answers = [_login(client, "kasi", "rahasia-123").status_code for _n in range(31)]
+    answers = [_login(client, "operator1", "rahasia-123").status_code for _n in range(31)]
 
     assert answers[:30] == [200] * 30
     assert answers[30] == 429

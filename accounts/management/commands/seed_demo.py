@@ -7,15 +7,19 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_ACCOUNTS, demo_password
+from accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, demo_password
+from accounts.mfa import enrol_totp, requires_mfa
 from accounts.models import Role, User
 from newsroom.models import Item
+from portal.demo import post_demo_articles
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (kabid, kasi, operator1, operator2, admin) with the password "
-        "from WARTA_DEMO_PASSWORD. Does nothing on a database that already holds users or items."
+        "from WARTA_DEMO_PASSWORD; kabid, kasi and admin get the demo authenticator secret "
+        "(manage.py demo_totp prints their code). Does nothing on a database that already holds "
+        "users or items."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,5 +42,10 @@ class Command(BaseCommand):
                 )
                 user.set_password(password)
                 user.save()
+                if requires_mfa(user):
+                    enrol_totp(user, DEMO_TOTP_SECRET)
+            office = {u.username: u for u in User.objects.all()}
+            articles = post_demo_articles(office)
         names = ", ".join(a.username for a in DEMO_ACCOUNTS)
         self.stdout.write(self.style.SUCCESS(f"seed_demo: created the demo office ({names})."))
+        self.stdout.write(f"seed_demo: posted {len(articles)} demo articles to the website.")
