@@ -28,8 +28,9 @@ from newsroom.models import Item
 NAME_MAX = 100
 VALUE_MAX = 500
 NOTE_MAX = 4000
-# Config every remote kind accepts besides its own: a base URL for a proxy or a fake platform.
-COMMON_CONFIG = ("api_base",)
+# Config every remote kind accepts besides its own: base URLs of the API and of the sign-in
+# page, for a proxy or a fake platform.
+COMMON_CONFIG = ("api_base", "auth_base")
 
 
 def is_channel_admin(user: User) -> bool:
@@ -71,7 +72,7 @@ def _clean(
 
 
 def _check_urls(errors: dict[str, str], config: dict[str, str]) -> None:
-    for key in ("api_base", "site_url"):
+    for key in ("api_base", "auth_base", "site_url"):
         if config.get(key):
             try:
                 URLValidator(schemes=["http", "https"])(config[key])
@@ -152,6 +153,27 @@ def save_account(
     return account
 
 
+def connect_account(
+    user: User, account: ChannelAccount, *, config: dict[str, str], secrets: dict[str, str]
+) -> ChannelAccount:
+    """Store what the platform's sign-in gave (tokens, page or user id) on the account.
+
+    The other settings stay; new tokens clear "needs reconnecting" (as ``save_account`` does).
+    """
+    _require_admin(user)
+    with transaction.atomic():
+        saved = save_account(
+            user,
+            kind=account.kind,
+            name=account.name,
+            config={**(account.config or {}), **{k: v for k, v in config.items() if v}},
+            secrets=secrets,
+            account=account,
+        )
+        audit.append(user, "channel_account_connected", account=saved.pk, kind=saved.kind)
+    return saved
+
+
 def delete_account(user: User, account: ChannelAccount) -> None:
     _require_admin(user)
     if account.publications.exists():
@@ -217,6 +239,8 @@ def record_manual_link(user: User, publication: Publication, url: str) -> Public
         row = Publication.objects.select_for_update().select_related("item").get(pk=publication.pk)
         if row.state in (Publication.State.POSTED, Publication.State.SENDING):
             raise Conflict(_("This post is already posted or being sent."))
+        if row.state == Publication.State.RETRACTED or row.retract_requested_at is not None:
+            raise Conflict(_("This item was retracted; its posts cannot get a link any more."))
         row.state, row.permalink, row.external_id = Publication.State.POSTED, url, ""
         row.posted_at, row.lease_until, row.next_attempt_at = clock.now(), None, None
         row.last_error = ""
@@ -257,18 +281,24 @@ def retract_item(user: User, item: Item, reason: str, *, note: str = "") -> list
         errors["note"] = _("At most %(limit)d characters.") % {"limit": NOTE_MAX}
     if errors:
         raise Invalid(errors)
+    from newsroom.actions import end_post_by_retraction
+
     with transaction.atomic():
+        # The item first: a "post" racing with this retraction waits, or is refused after it.
+        item = Item.objects.select_for_update().get(pk=item.pk)
         rows = list(
             Publication.objects.select_for_update()
             .filter(item=item, retract_requested_at__isnull=True)
             .exclude(state=Publication.State.RETRACTED)
         )
-        if not rows:
-            raise Conflict(_("This item has no posts to retract."))
         if any(r.state in (Publication.State.SENDING, Publication.State.UNKNOWN) for r in rows):
             raise Conflict(
                 _("A post of this item is being sent right now; retract it in a few minutes.")
             )
+        # Step 7 still open (posting scheduled or under way, or not started): it ends here.
+        closed = end_post_by_retraction(user, item, reason)
+        if not rows and closed is None:
+            raise Conflict(_("This item has no posts to retract."))
         now = clock.now()
         for row in rows:
             row.retract_reason, row.retract_requested_at = reason, now
@@ -285,6 +315,7 @@ def retract_item(user: User, item: Item, reason: str, *, note: str = "") -> list
             reason=reason,
             note=note,
             channels=sorted(r.channel for r in rows),
+            step_closed=closed is not None,
         )
     return rows
 

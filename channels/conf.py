@@ -13,6 +13,11 @@ DEFAULTS: dict[str, Any] = {
     "WARTA_GRAPH_BASE": "https://graph.facebook.com",
     "WARTA_INSTAGRAM_BASE": "https://graph.instagram.com",
     "WARTA_X_BASE": "https://api.x.com",
+    # Sign-in pages (OAuth authorize) and Instagram Login's token host.
+    "WARTA_X_AUTH_BASE": "https://x.com",
+    "WARTA_FACEBOOK_AUTH_BASE": "https://www.facebook.com",
+    "WARTA_INSTAGRAM_AUTH_BASE": "https://www.instagram.com",
+    "WARTA_INSTAGRAM_TOKEN_BASE": "https://api.instagram.com",
     # Seconds to connect / to wait for each answer.
     "WARTA_HTTP_CONNECT_TIMEOUT": 5.0,
     "WARTA_HTTP_TIMEOUT": 20.0,

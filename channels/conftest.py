@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from django.test import Client
 from django.utils import translation
 
+from accounts.models import User
 from channels.fakes import FakePlatforms
 from channels.models import ChannelAccount
 from channels.tests.helpers import connect_accounts
@@ -40,3 +42,13 @@ def fake() -> Iterator[FakePlatforms]:
 @pytest.fixture
 def accounts(fake: FakePlatforms, db: None) -> dict[str, ChannelAccount]:
     return connect_accounts(fake)
+
+
+@pytest.fixture
+def admin_client(client: Client, office: dict[str, User]) -> Client:
+    """The test client signed in as the office's administrator (with admin-site access)."""
+    admin = office["admin"]
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    return client

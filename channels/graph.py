@@ -149,5 +149,12 @@ def next_cursor(page: dict[str, Any]) -> str:
     return str((paging.get("cursors") or {}).get("after") or "")
 
 
+def does_not_exist(response: httpx.Response) -> bool:
+    """Code 100, subcode 33: the object does not exist (or cannot be seen): for a DELETE, the
+    post is already gone."""
+    code, subcode, _detail = error_parts(response)
+    return code == 100 and subcode == 33
+
+
 def is_duplicate(response: httpx.Response) -> bool:
     return error_parts(response)[0] == DUPLICATE_CODE

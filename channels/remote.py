@@ -11,6 +11,8 @@ from channels.base import Channel, ChannelError, Draft, Preview
 from channels.models import ChannelAccount
 
 if TYPE_CHECKING:
+    import httpx
+
     from channels.models import Publication
     from newsroom.models import Attachment, Version
 
@@ -54,6 +56,13 @@ class RemoteChannel(Channel):
         """Store remote ids at once, so a later attempt reuses them instead of redoing."""
         publication.progress = {**(publication.progress or {}), **progress}
         publication.save(update_fields=["progress"])
+
+    @staticmethod
+    def already_gone(response: httpx.Response) -> bool:
+        """A DELETE answered "not found" (404) or "already deleted" (410): the post is not
+        there any more (deleted by hand, or by an earlier attempt), which is what a
+        retraction wants. Connectors add their platform's own way of saying so."""
+        return response.status_code in (404, 410)
 
     def reconnect(self, account: ChannelAccount | None, detail: str = "") -> ChannelError:
         name = account.name if account else self.label

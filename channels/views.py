@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,14 +21,15 @@ from channels import actions
 from channels.models import Publication
 from lib import clock
 from newsroom.errors import Conflict, Invalid, NotAllowed
-from newsroom.models import Item
+from newsroom.models import Item, StepRun
 
 
 @dataclass(frozen=True)
 class Entry:
-    publication: Publication
+    publication: Publication | None  # None: a time chosen at hand-over, not posted yet
     at: datetime  # local time: posted, else scheduled
     scheduled: bool
+    item: Item | None = None  # for a time chosen at hand-over
 
 
 @dataclass
@@ -64,7 +65,21 @@ def _entries(first: date, last: date) -> list[Entry]:
         when = row.posted_at or row.scheduled_at
         assert when is not None  # the filter above
         entries.append(Entry(row, timezone.localtime(when, zone), row.posted_at is None))
-    return sorted(entries, key=lambda e: (e.at, e.publication.channel))
+    for item in _planned(start, end):
+        assert item.scheduled_at is not None  # the filter
+        entries.append(Entry(None, timezone.localtime(item.scheduled_at, zone), True, item))
+    return sorted(entries, key=lambda e: (e.at, e.publication.channel if e.publication else ""))
+
+
+def _planned(start: datetime, end: datetime) -> list[Item]:
+    """Items handed over with a time to post, whose operator has not posted yet (step 7 open,
+    no publication): the time chosen at hand-over is all there is to show."""
+    open_post = StepRun.objects.filter(item=OuterRef("pk"), action="post", finished_at=None)
+    return list(
+        Item.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        .filter(Exists(open_post), ~Exists(Publication.objects.filter(item=OuterRef("pk"))))
+        .order_by("scheduled_at", "pk")
+    )
 
 
 @login_required

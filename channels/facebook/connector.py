@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from channels import conf, graph, http
 from channels.base import ChannelError, Draft, Posted
 from channels.remote import RemoteChannel
+from images import social
 
 if TYPE_CHECKING:
     import httpx
@@ -31,8 +32,9 @@ MAX_PHOTO_BYTES = 4 * 1024 * 1024
 class FacebookChannel(RemoteChannel):
     kind = "facebook"
     label = gettext_lazy("Facebook Page")
-    secret_names = ("page_access_token",)
-    config_names = ("page_id",)
+    # client_id / client_secret: the Facebook app's, to connect through Facebook Login.
+    secret_names = ("page_access_token", "client_secret")
+    config_names = ("page_id", "client_id")
 
     def text(self, draft: Draft) -> str:
         return draft.caption_for(self.kind, f"{draft.title}\n\n{draft.plain_body()}".strip())
@@ -43,8 +45,8 @@ class FacebookChannel(RemoteChannel):
             problems.append(_("Facebook posts are at most 63,206 characters."))
         if len(draft.images) > 30:
             problems.append(_("Facebook takes at most 30 photos in one post."))
-        if any(i.size > MAX_PHOTO_BYTES for i in draft.images):
-            problems.append(_("Facebook takes photos of at most 4 MB: send a smaller one."))
+        # Photos are sent as the 1200x630 JPEG rendition (far below MAX_PHOTO_BYTES): an
+        # upload of any size and shape is fine.
         return problems
 
     # --- calls -------------------------------------------------------------------------------
@@ -80,15 +82,13 @@ class FacebookChannel(RemoteChannel):
         message = self.text(Draft.of(publication.version))
         images = self.images(publication)
         if len(images) == 1:
-            image = images[0]
-            with image.file.open("rb") as fh:
-                response = self._call(
-                    account,
-                    "POST",
-                    f"{page}/photos",
-                    data={"caption": message, "published": "true"},
-                    files={"source": (image.original_name, fh.read(), image.content_type)},
-                )
+            response = self._call(
+                account,
+                "POST",
+                f"{page}/photos",
+                data={"caption": message, "published": "true"},
+                files={"source": social.upload_file(images[0], "facebook")},
+            )
         else:
             data: dict[str, str] = {"message": message}
             for i, media_id in enumerate(self._unpublished_photos(publication, account, page)):
@@ -117,14 +117,13 @@ class FacebookChannel(RemoteChannel):
         for image in self.images(publication):
             if image.sha256 in uploaded:
                 continue
-            with image.file.open("rb") as fh:
-                response = self._call(
-                    account,
-                    "POST",
-                    f"{page}/photos",
-                    data={"published": "false"},
-                    files={"source": (image.original_name, fh.read(), image.content_type)},
-                )
+            response = self._call(
+                account,
+                "POST",
+                f"{page}/photos",
+                data={"published": "false"},
+                files={"source": social.upload_file(image, "facebook")},
+            )
             uploaded[image.sha256] = str(self._ok(account, response)["id"])
             self.remember(publication, photos=uploaded)
         return [uploaded[i.sha256] for i in self.images(publication)]
@@ -161,7 +160,9 @@ class FacebookChannel(RemoteChannel):
 
     def retract(self, publication: Publication) -> None:
         account = self.account(publication)
-        self._ok(account, self._call(account, "DELETE", publication.external_id))
+        response = self._call(account, "DELETE", publication.external_id)
+        if not (self.already_gone(response) or graph.does_not_exist(response)):
+            self._ok(account, response)
 
     def test_connection(self, account: ChannelAccount) -> str:
         body = self._ok(account, self._call(account, "GET", "me", params={"fields": "id,name"}))

@@ -28,6 +28,9 @@ def main() -> None:
     print(f"  x        : api_base={url} access_token={fake.tokens['x']}")
     print(f"  wordpress: site_url={url} username={fake.wp_user} "
           f"application_password='{fake.wp_password}'")  # fmt: skip
+    print("Or connect Facebook, Instagram and X by signing in (the fake allows at once): enter")
+    print(f"  client_id={fake.client_id} client_secret={fake.client_secret} api_base={url} "
+          f"auth_base={url}, save, then press “Connect with …”.")  # fmt: skip
     try:
         while True:
             time.sleep(5)

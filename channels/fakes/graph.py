@@ -49,8 +49,11 @@ def answer(fake: FakePlatforms, request: Request) -> Answer:
     if not parts or not VERSION_RE.match(parts[0]):
         return _error(400, 2500, "Unknown path components")
     token = bearer(request)
-    expected = fake.tokens[request.platform]
-    if token != expected:
+    valid = {fake.tokens[request.platform]}
+    if request.platform == "instagram":
+        # Facebook Login flavour: the linked Page's token works for its Instagram account.
+        valid.add(fake.tokens["facebook"])
+    if token not in valid:
         return Answer(
             400,
             error_body(
@@ -90,10 +93,12 @@ def _facebook(fake: FakePlatforms, request: Request, node: str, edge: str) -> An
         post = next((p for p in fake.posts["facebook"] if p["id"] == node), None)
     if post is not None and method == "GET":
         return Answer(200, {"id": post["id"], "permalink_url": post["permalink_url"]})
-    if post is not None and method == "DELETE":
+    if post is not None and method == "DELETE" and not post.get("deleted"):
         post["deleted"] = True
         return Answer(200, {"success": True})
-    return _error(400, 100, f"Unsupported {method} request. Object with ID '{node}' does not exist")
+    return _error(
+        400, 100, f"Unsupported {method} request. Object with ID '{node}' does not exist", 33
+    )
 
 
 def _fb_post(fake: FakePlatforms, message: str, media: list[str]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from channels.fakes import graph, wordpress, x
+from channels.fakes import graph, oauth, wordpress, x
 
 PLATFORMS = ("facebook", "instagram", "x", "wordpress")
 
@@ -26,8 +26,9 @@ class Fault:
     """What to do to a matching request instead of (or after) answering it normally.
 
     kind: ``transient`` (a retryable error, nothing done), ``rate_limit`` (the platform's
-    rate-limit answer, nothing done), ``timeout`` (done, then no answer until the client gave
-    up), ``drop`` (done, then the connection closes without an answer).
+    rate-limit answer, nothing done), ``not_found`` (the platform's 404, nothing done),
+    ``timeout`` (done, then no answer until the client gave up), ``drop`` (done, then the
+    connection closes without an answer).
     """
 
     kind: str
@@ -96,6 +97,14 @@ class FakePlatforms:
         self.double_publish_attempts = 0
         self.server: ThreadingHTTPServer | None = None
         self.in_flight = 0
+        # Sign-in (channels.fakes.oauth): the app's credentials, codes given out, tokens.
+        self.client_id, self.client_secret = "warta-app", "warta-secret"
+        self.oauth_deny = False  # the person presses "Cancel" instead of "Allow"
+        self.oauth_codes: dict[str, dict[str, Any]] = {}
+        self.authorize_requests: list[dict[str, str]] = []
+        self.fb_user_token = "fb-user-long-token"
+        self.fb_short_tokens: set[str] = set()
+        self.ig_short_tokens: set[str] = set()
 
     # --- life ---------------------------------------------------------------------------------
     def start(self, port: int = 0, host: str = "127.0.0.1") -> FakePlatforms:
@@ -127,8 +136,32 @@ class FakePlatforms:
         time calls this instead, so a request is never still on its way when Warta looks.
         """
         deadline = time.monotonic() + timeout
-        while self.in_flight and time.monotonic() < deadline:
-            time.sleep(0.001)
+        quiet_checks = 0
+        while quiet_checks < 2 and time.monotonic() < deadline:
+            quiet = not self.in_flight and not self._unread_by_server()
+            quiet_checks = quiet_checks + 1 if quiet else 0
+            time.sleep(0.002)
+
+    def _unread_by_server(self) -> bool:
+        """Whether the kernel holds bytes or connections the server has not read yet.
+
+        A request a client has sent may still sit in a socket buffer (or the accept queue) while
+        the server's threads are busy: the fake has not counted it, yet it will act on it. On
+        Linux the receive queues of the server's own sockets tell; elsewhere, assume none.
+        """
+        assert self.server is not None
+        port = f"{self.server.server_address[1]:04X}"
+        try:
+            with open("/proc/net/tcp") as table:
+                rows = table.read().splitlines()[1:]
+        except OSError:
+            return False
+        for row in rows:
+            fields = row.split()
+            local, queues = fields[1], fields[4]
+            if local.endswith(f":{port}") and int(queues.split(":")[1], 16) > 0:
+                return True
+        return False
 
     # --- faults -------------------------------------------------------------------------------
     def inject(self, kind: str, platform: str = "", **match: Any) -> None:
@@ -156,6 +189,8 @@ class FakePlatforms:
 
     # --- routing ------------------------------------------------------------------------------
     def platform_of(self, path: str) -> str:
+        if signin := oauth.platform_of(path):
+            return signin
         if path == "/refresh_access_token":
             return "instagram"
         if path.startswith("/wp-json/"):
@@ -175,6 +210,8 @@ class FakePlatforms:
         return "facebook"
 
     def answer(self, request: Request) -> Answer:
+        if (signin := oauth.answer(self, request)) is not None:
+            return signin
         if request.platform == "wordpress":
             return wordpress.answer(self, request)
         if request.platform == "x":
@@ -201,6 +238,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read ``fake.received`` instead."""
 
+    def parse_request(self) -> bool:
+        # Counted from the moment the request line is read, so ``settle`` never sees a request
+        # that is read from the socket but not yet counted.
+        with self.fake.lock:
+            self.fake.in_flight += 1
+        parsed = super().parse_request()
+        if not parsed:
+            with self.fake.lock:
+                self.fake.in_flight -= 1
+        return parsed
+
     def do_GET(self) -> None:
         self._handle()
 
@@ -212,15 +260,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         fake = self.fake
-        request = self._parse()
+        try:
+            request = self._parse()
+        except BaseException:
+            with fake.lock:
+                fake.in_flight -= 1
+            raise
         with fake.lock:
             fake.received.append(request)
-            fake.in_flight += 1
         try:
             if fake.delay:
                 time.sleep(fake.delay)
             fault = fake.fault_for(request)
-            if fault in ("transient", "rate_limit"):
+            if fault in ("transient", "rate_limit", "not_found"):
                 answer = _fault_answer(request.platform, fault)
             else:
                 answer = fake.answer(request)
@@ -290,6 +342,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _fault_answer(platform: str, kind: str) -> Answer:
+    if kind == "not_found":
+        return Answer(
+            404,
+            {
+                "facebook": graph.error_body(100, "Object does not exist", subcode=33),
+                "instagram": graph.error_body(100, "Object does not exist", subcode=33),
+                "x": {"title": "Not Found Error", "detail": "Could not find tweet", "status": 404},
+                "wordpress": {"code": "rest_post_invalid_id", "message": "Invalid post ID.",
+                              "data": {"status": 404}},
+            }[platform],
+        )  # fmt: skip
     if platform in ("facebook", "instagram"):
         if kind == "rate_limit":
             usage = {

@@ -67,6 +67,8 @@ def answer(fake: FakePlatforms, request: Request) -> Answer:
     if (match := re.fullmatch(r"/posts/(\d+)", route)) and method == "DELETE":
         with fake.lock:
             for post in fake.posts["wordpress"]:
+                if post["id"] == int(match[1]) and post.get("deleted"):
+                    return _error(410, "rest_already_trashed", "The post has already been deleted.")
                 if post["id"] == int(match[1]):
                     post["status"] = "trash"
                     post["deleted"] = True

@@ -71,7 +71,7 @@ def answer(fake: FakePlatforms, request: Request) -> Answer:
         post_id = path.rsplit("/", 1)[1]
         with fake.lock:
             for post in fake.posts["x"]:
-                if post["id"] == post_id:
+                if post["id"] == post_id and not post.get("deleted"):
                     post["deleted"] = True
                     return Answer(200, {"data": {"deleted": True}})
         return _problem(404, "Not Found Error", "Could not find tweet")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from channels import conf, graph, http, text
 from channels.base import ChannelError, Draft, Posted, Preview
 from channels.remote import RemoteChannel
+from images import social
 
 if TYPE_CHECKING:
     import httpx
@@ -35,8 +36,9 @@ MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
 class InstagramChannel(RemoteChannel):
     kind = "instagram"
     label = gettext_lazy("Instagram")
-    secret_names = ("access_token",)
-    config_names = ("ig_user_id", "flavour")
+    # client_id / client_secret: the app's, to connect through Facebook or Instagram Login.
+    secret_names = ("access_token", "client_secret")
+    config_names = ("ig_user_id", "flavour", "client_id")
 
     def text(self, draft: Draft) -> str:
         return draft.caption_for(self.kind, f"{draft.title}\n\n{draft.plain_body()}".strip())
@@ -48,14 +50,8 @@ class InstagramChannel(RemoteChannel):
             problems.append(_("Instagram needs at least one image."))
         elif len(draft.images) > MAX_IMAGES:
             problems.append(_("Instagram takes at most 10 images in one post."))
-        if any(i.content_type and i.content_type != "image/jpeg" for i in draft.images):
-            problems.append(_("Instagram accepts JPEG images only."))
-        if any(i.size > MAX_BYTES for i in draft.images):
-            problems.append(_("The image is too large for Instagram (at most 8 MB)."))
-        if any(i.height and not MIN_RATIO <= i.width / i.height <= MAX_RATIO for i in draft.images):
-            problems.append(
-                _("The image's shape is not allowed on Instagram (between 4:5 and 1.91:1).")
-            )
+        # Any JPEG, PNG, WebP or HEIC of any shape is fine: Instagram gets the compliant
+        # rendition (a 1080 px JPEG, 4:5 or 1:1, well below MAX_BYTES; images.social).
         if len(caption) > text.INSTAGRAM_CAPTION_MAX:
             problems.append(
                 _(
@@ -143,7 +139,7 @@ class InstagramChannel(RemoteChannel):
             raise ChannelError(_("Instagram needs at least one image."), permanent=True)
         if len(images) == 1:
             data = {
-                "image_url": self.public_url(images[0]),
+                "image_url": social.instagram_url(images[0]),
                 "caption": caption,
                 "alt_text": images[0].alt_text,
             }
@@ -151,7 +147,7 @@ class InstagramChannel(RemoteChannel):
             children = []
             for image in images:
                 child = {
-                    "image_url": self.public_url(image),
+                    "image_url": social.instagram_url(image),
                     "is_carousel_item": "true",
                     "alt_text": image.alt_text,
                 }

@@ -21,15 +21,6 @@ def _static_without_manifest(settings: Any) -> None:
     }
 
 
-@pytest.fixture
-def admin_client(client: Client, office: dict[str, User]) -> Client:
-    admin = office["admin"]
-    admin.is_staff = True
-    admin.save()
-    client.force_login(admin)
-    return client
-
-
 def test_an_administrator_adds_an_account_and_never_sees_the_secret_again(
     admin_client: Client,
 ) -> None:

@@ -187,3 +187,123 @@ def test_the_item_page_offers_retracting_to_the_kabid_only_and_the_form_works(
     done = client.post(f"/item/{item.code}/tarik/", {"reason": "correction", "note": "Salah."})
     assert done.status_code == 302 and done["Location"] == f"{page}#kanal"
     assert Publication.objects.get(item=item).state == "retracted"
+
+
+# --- retracting while step 7 is open, and posts already gone at the platform ------------------
+
+
+def _open_runs(item: Any) -> list[str]:
+    return list(item.step_runs.filter(finished_at__isnull=True).values_list("action", flat=True))
+
+
+def test_retracting_a_scheduled_post_cancels_it_and_closes_step_7_as_retracted(
+    office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from datetime import timedelta
+
+    from lib import clock
+    from newsroom import actions as newsroom_actions
+
+    item = ready_item(office, assignment_data, ["website", "x"])
+    with django_capture_on_commit_callbacks(execute=False):
+        newsroom_actions.post(office["operator1"], item, at=clock.now() + timedelta(hours=3))
+    assert _open_runs(item) == ["post"]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.retract_item(office["kabid"], item, "correction")
+    assert _open_runs(item) == []
+    run = item.step_runs.get(action="post")
+    assert (run.outcome, run.actor, run.on_behalf_of) == ("retracted", office["kabid"], None)
+    assert run.finished_at is not None and run.note == "correction"
+    assert {p.state for p in Publication.objects.filter(item=item)} == {"retracted"}
+    assert _deletes(fake) == {} and fake.posts["x"] == []  # nothing was ever sent
+    assert AuditEntry.objects.get(action="retract").data["step_closed"] is True
+
+
+def test_retracting_after_a_partial_post_closes_the_open_step_and_cancels_the_failed_channel(
+    office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    item = ready_item(office, assignment_data, ["website", "facebook", "x"])
+    fake.tokens["facebook"] = "revoked"  # Facebook answers error 190
+    rows = {p.channel: p for p in post(office, item, django_capture_on_commit_callbacks)}
+    assert {k: p.state for k, p in rows.items()} == {
+        "website": "posted", "facebook": "failed", "x": "posted"
+    }  # fmt: skip
+    assert _open_runs(item) == ["post"]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.retract_item(office["kasi"], item, "other")
+    assert _open_runs(item) == []
+    assert item.step_runs.get(action="post").outcome == "retracted"
+    after = {p.channel: p.state for p in Publication.objects.filter(item=item)}
+    assert after == {"website": "retracted", "facebook": "retracted", "x": "retracted"}
+    assert sorted(_deletes(fake)) == ["x"]  # the failed Facebook post was never there
+    failed = Publication.objects.get(item=item, channel="facebook")
+    with pytest.raises(Conflict):
+        actions.record_manual_link(office["operator1"], failed, "https://facebook.com/p/1")
+
+
+def test_retracting_before_anything_was_posted_ends_step_7(
+    office: Office, assignment_data: dict[str, Any]
+) -> None:
+    item = ready_item(office, assignment_data, ["website"])
+    assert _open_runs(item) == ["post"]
+    assert actions.retract_item(office["kabid"], item, "personal_data") == []
+    assert _open_runs(item) == []
+    assert item.step_runs.get(action="post").outcome == "retracted"
+    with pytest.raises(Conflict):
+        actions.retract_item(office["kabid"], item, "personal_data")
+
+
+def test_a_post_already_deleted_at_the_platform_counts_as_retracted_on_every_connector(
+    office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    item = ready_item(office, assignment_data, ["facebook", "x", "wordpress"])
+    rows = post(office, item, django_capture_on_commit_callbacks)
+    assert {p.state for p in rows} == {"posted"}
+    for kind in ("facebook", "x", "wordpress"):
+        fake.posts[kind][0]["deleted"] = True  # someone deleted it by hand
+        if kind == "wordpress":
+            fake.posts[kind][0]["status"] = "trash"
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.retract_item(office["kabid"], item, "correction")
+    deletes = _deletes(fake)
+    assert sorted(deletes) == ["facebook", "wordpress", "x"]  # each platform was asked
+    answers = {r.platform: r for r in fake.received if r.method == "DELETE"}
+    assert set(answers) == {"facebook", "x", "wordpress"}
+    after = {
+        p.channel: (p.state, p.manual_takedown, p.last_error) for p in Publication.objects.all()
+    }
+    assert after == {k: ("retracted", False, "") for k in ("facebook", "x", "wordpress")}
+
+
+def test_a_not_found_answer_from_a_wrong_wordpress_address_is_not_taken_as_deleted(
+    office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    item = ready_item(office, assignment_data, ["wordpress"])
+    [row] = post(office, item, django_capture_on_commit_callbacks)
+    account = accounts["wordpress"]
+    account.config = {**account.config, "site_url": f"{fake.url}/no-such-site"}
+    account.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.retract_item(office["kabid"], item, "correction")
+    row.refresh_from_db()
+    assert row.state == "posted" and row.manual_takedown  # a person must look
+    assert not fake.posts["wordpress"][0].get("deleted")
+
+
+@pytest.mark.parametrize("kind", ["facebook", "x", "wordpress"])
+def test_a_delete_answered_404_counts_as_retracted(
+    kind: str, office: Office, assignment_data: dict[str, Any], fake: FakePlatforms,
+    accounts: Any, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    item = ready_item(office, assignment_data, [kind])
+    [row] = post(office, item, django_capture_on_commit_callbacks)
+    fake.inject("not_found", kind, method="DELETE")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.retract_item(office["kabid"], item, "correction")
+    row.refresh_from_db()
+    assert (row.state, row.manual_takedown, row.last_error) == ("retracted", False, "")
+    assert [r.method for r in fake.received if r.method == "DELETE"] == ["DELETE"]

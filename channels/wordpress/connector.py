@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from channels import http
 from channels.base import ChannelError, Draft, Posted, Preview
 from channels.remote import RemoteChannel
+from images import social
 
 if TYPE_CHECKING:
     import httpx
@@ -132,18 +133,18 @@ class WordPressChannel(RemoteChannel):
         if media := (publication.progress or {}).get("featured_media"):
             return int(media)
         image = images[0]
-        with image.file.open("rb") as fh:
-            response = self._call(
-                account,
-                "POST",
-                "media",
-                content=fh.read(),
-                headers={
-                    "Content-Type": image.content_type,
-                    "Content-Disposition": f'attachment; filename="{image.sha256[:16]}'
-                    f'{_extension(image.content_type)}"',
-                },
-            )
+        # The widest web JPEG rendition (upright, no metadata), never the original upload.
+        name, data, content_type = social.web_file(image)
+        response = self._call(
+            account,
+            "POST",
+            "media",
+            content=data,
+            headers={
+                "Content-Type": content_type,
+                "Content-Disposition": f'attachment; filename="{name}"',
+            },
+        )
         media_id = int(self._ok(account, response)["id"])
         self.remember(publication, featured_media=media_id)
         if image.alt_text:
@@ -161,12 +162,13 @@ class WordPressChannel(RemoteChannel):
 
     def retract(self, publication: Publication) -> None:
         account = self.account(publication)
-        self._ok(account, self._call(account, "DELETE", f"posts/{publication.external_id}"))
+        response = self._call(account, "DELETE", f"posts/{publication.external_id}")
+        # Only the post's own "not found"/"already trashed": a 404 "no route" means a wrong
+        # site address, not a deleted post.
+        gone_codes = ("rest_post_invalid_id", "rest_already_trashed")
+        if not (self.already_gone(response) and http.json_of(response).get("code") in gone_codes):
+            self._ok(account, response)
 
     def test_connection(self, account: ChannelAccount) -> str:
         body = self._ok(account, self._call(account, "GET", "users/me"))
         return _("Connected to the WordPress site as %(name)s.") % {"name": body.get("name", "")}
-
-
-def _extension(content_type: str) -> str:
-    return {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(content_type, "")

@@ -19,6 +19,7 @@ from channels import conf, http, text
 from channels.base import ChannelError, Draft, Posted, Preview
 from channels.models import ChannelAccount
 from channels.remote import RemoteChannel
+from images import social
 
 if TYPE_CHECKING:
     import httpx
@@ -58,8 +59,7 @@ class XChannel(RemoteChannel):
             )
         if len(draft.images) > MAX_IMAGES:
             problems.append(_("X takes at most 4 images in one post."))
-        if any(i.size > MAX_IMAGE_BYTES for i in draft.images):
-            problems.append(_("X takes images of at most 5 MB: send a smaller one."))
+        # Images are sent as the 1600x900 JPEG rendition (far below MAX_IMAGE_BYTES).
         return problems
 
     def render(self, version: Version) -> Preview:
@@ -191,14 +191,13 @@ class XChannel(RemoteChannel):
         for image in self.images(publication):
             if image.sha256 in uploaded:
                 continue
-            with image.file.open("rb") as fh:
-                response = self._call(
-                    account,
-                    "POST",
-                    "2/media/upload",
-                    data={"media_category": "tweet_image"},
-                    files={"media": (image.original_name, fh.read(), image.content_type)},
-                )
+            response = self._call(
+                account,
+                "POST",
+                "2/media/upload",
+                data={"media_category": "tweet_image"},
+                files={"media": social.upload_file(image, "x")},
+            )
             uploaded[image.sha256] = str((self._ok(account, response).get("data") or {})["id"])
             self.remember(publication, media=uploaded)
         return [uploaded[i.sha256] for i in self.images(publication)]
@@ -230,7 +229,9 @@ class XChannel(RemoteChannel):
 
     def retract(self, publication: Publication) -> None:
         account = self.account(publication)
-        self._ok(account, self._call(account, "DELETE", f"2/tweets/{publication.external_id}"))
+        response = self._call(account, "DELETE", f"2/tweets/{publication.external_id}")
+        if not self.already_gone(response):
+            self._ok(account, response)
 
     def test_connection(self, account: ChannelAccount) -> str:
         me = self._me(account)

@@ -13,6 +13,7 @@ from channels.fakes import FakePlatforms
 from channels.instagram.connector import InstagramChannel
 from channels.models import ChannelAccount, Publication
 from channels.tests.helpers import post, ready_item
+from images import renditions
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,9 @@ def test_it_creates_a_container_waits_until_finished_then_publishes(
     assert row.state == "posted"
     container = next(r for r in fake.received if r.method == "POST" and r.path.endswith("/media"))
     image = row.version.images.get()
-    assert container.form["image_url"] == f"{settings.SITE_URL}{image.file.url}"
+    # The compliant rendition (issue 6), never the original upload.
+    rendition = renditions.social_rendition(image, renditions.instagram_use(image))
+    assert container.form["image_url"] == f"{settings.SITE_URL}{rendition.url}"
     assert container.form["alt_text"] == "Foto 0"
     assert fake.posts["instagram"][0]["caption"] == "Halo #lampung"
     assert row.permalink == fake.posts["instagram"][0]["permalink"]
@@ -106,12 +109,14 @@ def test_the_rules_are_checked_before_posting() -> None:
         ["instagram", "website"],
     )  # fmt: skip
     assert list(found) == ["instagram"]
-    assert len(found["instagram"]) == 2  # PNG, 31 hashtags
+    assert len(found["instagram"]) == 1  # 31 hashtags (a PNG is sent as a JPEG rendition)
     found = validation.problems({"title": "T", "body": "x" * 2300}, ["instagram"])
     assert len(found["instagram"]) == 2  # no image, caption too long
 
 
-def test_the_image_shape_and_size_are_checked_from_the_file() -> None:
+def test_any_image_shape_and_size_become_a_compliant_rendition() -> None:
+    """Issue 6: Instagram gets a 1080 px JPEG rendition (4:5 or 1:1), so a wide or large upload
+    is no longer a problem; the upload is still readable afterwards."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from channels.tests.helpers import jpeg
@@ -119,16 +124,13 @@ def test_the_image_shape_and_size_are_checked_from_the_file() -> None:
 
     wide = ImageUpload(SimpleUploadedFile("w.jpg", jpeg(400, 200), "image/jpeg"), "lebar")
     square = ImageUpload(SimpleUploadedFile("s.jpg", jpeg(300, 300), "image/jpeg"), "persegi")
-    found = validation.problems({"title": "T", "body": "B", "images": [wide]}, ["instagram"])
-    assert found == {"instagram": [
-        "The image's shape is not allowed on Instagram (between 4:5 and 1.91:1)."
-    ]}  # fmt: skip
+    assert validation.problems({"title": "T", "body": "B", "images": [wide]}, ["instagram"]) == {}
     assert wide.file.tell() == 0  # the upload can still be stored afterwards
     assert validation.problems({"title": "T", "body": "B", "images": [square]}, ["instagram"]) == {}
     big = {"alt_text": "", "content_type": "image/jpeg", "width": 1080, "height": 1080,
            "size": 9 * 1024 * 1024}  # fmt: skip
     found = validation.problems({"title": "T", "body": "B", "images": [big]}, ["instagram", "x"])
-    assert set(found) == {"instagram", "x"}
+    assert found == {}
 
 
 def test_test_connection_names_the_account(
