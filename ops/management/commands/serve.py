@@ -95,11 +95,13 @@ class Command(BaseCommand):
                     "-m",
                     "gunicorn",
                     "warta.wsgi:application",
+                    # The production config (access log with request ids, or none with JSON
+                    # logs, timeouts); the options below override its address and sizes.
+                    f"--config={settings.BASE_DIR / 'deploy' / 'gunicorn.conf.py'}",
                     f"--bind={host}:{port}",
                     f"--workers={options['workers']}",
                     f"--threads={options['threads']}",
                     f"--graceful-timeout={STOP_TIMEOUT}",
-                    "--access-logfile=-",
                     # No control socket: its default path is shared by every instance on a host.
                     "--no-control-socket",
                 ],

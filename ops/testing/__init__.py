@@ -1,0 +1,1 @@
+"""Helpers that run real Warta processes for the multi-process test and the load benchmark."""
