@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from accounts.demo import DEMO_TOTP_SECRET
+from accounts.mfa import enrol_totp, requires_mfa
 from accounts.models import Role, User
 from lib import clock
 
@@ -17,6 +19,21 @@ def _jobs_run_inline() -> None:
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache() -> None:
+    """Each test starts with an empty cache. The database cache (the default) is rolled back
+    with each test's transaction; a Redis cache (REDIS_URL, CI's PostgreSQL pass) outlives it,
+    and login throttling counts would leak from one test into the next."""
+    from django.conf import settings as django_settings
+    from django.core.cache import caches
+
+    # The portal's pages are keyed by a generation number that each test's rolled-back
+    # database starts again, so a page kept from an earlier test could be served.
+    caches["portal"].clear()
+    if "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -44,9 +61,14 @@ def _static_files_without_collectstatic(settings: Any) -> None:
 def office(db: None) -> dict[str, User]:
     def make(username: str, role: Role, name: str) -> User:
         first, _sp, last = name.partition(" ")
-        return User.objects.create_user(
+        user = User.objects.create_user(
             username, password="rahasia-123", role=role, first_name=first, last_name=last
         )
+        if requires_mfa(user):
+            # As in the demo office, whoever must use the second step has an authenticator
+            # (accounts/testing.py answers it for tests that sign in through the form).
+            enrol_totp(user, DEMO_TOTP_SECRET)
+        return user
 
     return {
         "kabid": make("kabid", Role.KABID, "Rina Kabid"),

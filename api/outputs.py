@@ -190,6 +190,13 @@ class SopRefOut(Schema):
     sha256: str
 
 
+class TaxonOut(Schema):
+    """A portal category or topic."""
+
+    slug: str
+    name: str
+
+
 class ItemDetailOut(Schema):
     code: str
     title: str
@@ -202,6 +209,8 @@ class ItemDetailOut(Schema):
     activity: ActivityOut
     location: LocationOut
     channels: list[str]
+    category: TaxonOut | None = None
+    tags: list[TaxonOut] = []
     deadline: datetime | None
     direction: str
     assigned_by: PersonOut

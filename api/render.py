@@ -19,6 +19,7 @@ from api.outputs import (
     SopRefOut,
     StepRunOut,
     TaskWaitingOut,
+    TaxonOut,
     VersionOut,
 )
 from channels.models import Publication
@@ -46,7 +47,10 @@ def summaries(user: User) -> ItemQuerySet:
 
 def with_history(items: ItemQuerySet) -> ItemQuerySet:
     """Everything ``item_detail`` reads, fetched up front (no query per row)."""
-    return items.select_related("assigned_by", "kasi", "operator", "sop_version").prefetch_related(
+    return items.select_related(
+        "assigned_by", "kasi", "operator", "sop_version", "category"
+    ).prefetch_related(
+        "tags",
         Prefetch(
             "step_runs",
             queryset=StepRun.objects.select_related(
@@ -134,6 +138,10 @@ def item_detail(item: Item) -> ItemDetailOut:
             lon=float(item.longitude) if item.longitude is not None else None,
         ),
         channels=list(item.channels),
+        category=TaxonOut(slug=item.category.slug, name=item.category.name)
+        if item.category is not None
+        else None,
+        tags=[TaxonOut(slug=t.slug, name=t.name) for t in item.tags.all()],
         deadline=item.deadline,
         direction=item.direction,
         assigned_by=person(item.assigned_by),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -16,13 +20,16 @@ from api.schemas import (
     DecisionIn,
     DirectIn,
     HandoverIn,
+    ImageIn,
     ItemFilters,
     NoteIn,
     PostIn,
     ReviewIn,
     SubmitIn,
 )
+from images.privacy import ImageSettings
 from newsroom import actions
+from newsroom.errors import Invalid
 from newsroom.models import Item, ItemQuerySet
 
 router = Router(tags=["items"])
@@ -67,6 +74,8 @@ def assign(request: HttpRequest, payload: AssignIn) -> Status[ItemDetailOut]:
             longitude=payload.location.lon,
             channels=payload.channels,
             deadline=payload.deadline,
+            category=payload.category,
+            tags=payload.tags,
         ),
     )
     return Status(201, _detail(request, item.code))
@@ -127,8 +136,32 @@ def submit(request: HttpRequest, code: str, payload: SubmitIn) -> ItemDetailOut:
         title=payload.title,
         body=payload.body,
         captions=payload.captions,
+        images=[_image_upload(n, image) for n, image in enumerate(payload.images)],
+        keep_images=payload.keep_images,
     )
     return _detail(request, code)
+
+
+def _image_upload(number: int, image: ImageIn) -> actions.ImageUpload:
+    """A JSON photo as the action layer's upload; unreadable base64 is a 400 naming the photo."""
+    try:
+        content = base64.b64decode(image.content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Invalid(
+            {f"images.{number}.content_base64": _("This is not base64-encoded file content.")}
+        ) from exc
+    settings = ImageSettings(
+        focal_x=image.focal_x,
+        focal_y=image.focal_y,
+        identifiable_people=image.identifiable_people,
+        legal_basis=image.legal_basis,
+        minors=image.minors,
+        parent_consent_by=image.parent_consent_by,
+        parent_consent_on=image.parent_consent_on,
+        parent_consent_note=image.parent_consent_note,
+    )
+    upload = SimpleUploadedFile(image.filename, content)
+    return actions.ImageUpload(upload, image.alt, settings)
 
 
 @router.post("/{code}/actions/review", response=ACTED)

@@ -40,6 +40,8 @@ class TokenIn(Schema):
 
     username: str = Field(max_length=USERNAME_MAX)
     password: str = Field(max_length=4096)
+    # The authenticator code (or a recovery code): required for roles with two-step sign-in.
+    code: str = Field(default="", max_length=64)
 
 
 class ActivityIn(Input):
@@ -62,6 +64,10 @@ class AssignIn(Input):
     location: LocationIn
     channels: list[str] = Field(default_factory=lambda: ["website"])
     deadline: LocalDatetime | None = None
+    category: str = Field("", max_length=90, description="Slug of a portal category (admin list)")
+    tags: list[str] = Field(
+        default_factory=list, max_length=10, description="Portal topics; new names are created"
+    )
 
 
 class DirectIn(Input):
@@ -69,10 +75,32 @@ class DirectIn(Input):
     direction: str = Field(max_length=NOTE_MAX)
 
 
+class ImageIn(Input):
+    """A photo sent with a version: the same checks as an upload from the draft form."""
+
+    filename: str = Field(
+        max_length=255, description="e.g. foto.jpg (the type is read from the content)"
+    )
+    content_base64: str = Field(description="The file, base64-encoded: JPEG, PNG, WebP or HEIC")
+    alt: str = Field(max_length=300, description="Alt text (required before submit)")
+    focal_x: float = Field(0.5, ge=0, le=1, description="Focal point, 0 (left) to 1 (right)")
+    focal_y: float = Field(0.5, ge=0, le=1, description="Focal point, 0 (top) to 1 (bottom)")
+    identifiable_people: bool = False
+    legal_basis: str = Field("", max_length=40, description="Required with identifiable people")
+    minors: bool = False
+    parent_consent_by: str = Field("", max_length=200)
+    parent_consent_on: date | None = None
+    parent_consent_note: str = Field("", max_length=500)
+
+
 class SubmitIn(Input):
     title: str = Field(max_length=TITLE_MAX)
     body: str = Field(max_length=BODY_MAX, description="HTML or plain text")
     captions: dict[str, str] = Field(default_factory=dict, description="Caption per channel")
+    images: list[ImageIn] = Field(
+        default_factory=list, max_length=10, description="New photos, after the kept ones"
+    )
+    keep_images: bool = Field(True, description="Keep the previous version's photos")
 
 
 class DecisionIn(Input):

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from accounts.testing import answer_second_step_in_browser
 from channels.models import Publication
 from lib import clock
 from newsroom.models import Item, StepRun
@@ -27,6 +28,7 @@ def sign_in(page: Any, username: str) -> None:
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill("rahasia-123")
     page.get_by_role("button", name="Masuk", exact=True).click()
+    answer_second_step_in_browser(page)
     expect(page.get_by_role("heading", name="Tugas saya")).to_be_visible()
 
 

@@ -10,13 +10,14 @@ anything is written.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
@@ -27,6 +28,8 @@ from accounts.models import Role, User
 from channels import outbox, registry
 from channels import validation as channel_validation
 from channels.models import Publication
+from images import privacy
+from images.privacy import ImageSettings
 from lib import clock
 from lib.business_time import business_seconds
 from lib.canonical import sha256_of
@@ -35,11 +38,14 @@ from newsroom.content import ActiveContent, clean_body
 from newsroom.errors import Conflict, Invalid, NotAllowed
 from newsroom.models import (
     Attachment,
+    Category,
     Comment,
     Item,
     ReturnReason,
     StepRun,
+    Tag,
     Version,
+    image_record,
     new_code,
 )
 from newsroom.regions import LAMPUNG_REGIONS
@@ -55,6 +61,8 @@ CAPTION_MAX = 5000
 # How far in the past a form may say it was opened (step 1 is timed from that moment).
 FORM_OPEN_MAX = timedelta(hours=12)
 SCHEDULE_MAX = timedelta(days=30)
+TAGS_MAX = 10
+TAG_MAX = 60
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -77,12 +85,15 @@ class Assignment:
     deadline: datetime | None = None
     attachments: list[UploadedFile] = field(default_factory=list)
     started_at: datetime | None = None  # when the Kabid opened the form, if known
+    category: str = ""  # slug of a Category (the admin's list); "" for none
+    tags: list[str] = field(default_factory=list)  # topic names; new ones are created
 
 
 @dataclass
 class ImageUpload:
     file: UploadedFile
     alt_text: str = ""
+    settings: ImageSettings = field(default_factory=ImageSettings)
 
 
 def _required_text(errors: dict[str, str], name: str, value: str, limit: int = TEXT_MAX) -> str:
@@ -163,8 +174,15 @@ def _sop_task(item: Item, action: str) -> tuple[Step, Task]:
 
 
 def _locked(item: Item) -> Item:
-    """The item re-read under a row lock (PostgreSQL waits here for a concurrent action)."""
-    return Item.objects.select_for_update().select_related("sop_version").get(pk=item.pk)
+    """The item re-read under a row lock (PostgreSQL waits here for a concurrent action).
+
+    Only the item's row (``of=("self",)``): a plain FOR UPDATE would also lock the joined
+    SopVersion row, which every item shares, so every action would queue behind every other and
+    deadlock with the deferred foreign-key checks of a commit that created an item.
+    """
+    return (
+        Item.objects.select_for_update(of=("self",)).select_related("sop_version").get(pk=item.pk)
+    )
 
 
 def _check_actor(item: Item, user: User, action: str) -> None:
@@ -366,6 +384,32 @@ def _assigning_kabid(user: User) -> User:
     raise NotAllowed(_("Only a Kabid PLIP (or their acting official) may assign news items."))
 
 
+def _category(errors: dict[str, str], name: str, slug: str) -> Category | None:
+    """The portal rubric chosen by its slug ("" for none)."""
+    slug = (slug or "").strip()
+    if not slug:
+        return None
+    found = Category.objects.filter(slug=slug).first()
+    if found is None:
+        errors[name] = _("“%(slug)s” is not a category; choose one from the list.") % {"slug": slug}
+    return found
+
+
+def _tag_names(errors: dict[str, str], name: str, names: list[str]) -> list[str]:
+    """Cleaned, de-duplicated topic names (at most TAGS_MAX, each at most TAG_MAX long)."""
+    clean = list(dict.fromkeys(n.strip() for n in names or [] if n and n.strip()))
+    if len(clean) > TAGS_MAX or any(len(n) > TAG_MAX or not slugify(n) for n in clean):
+        errors[name] = _(
+            "At most %(count)d topics, each of letters or digits and at most %(limit)d characters."
+        ) % {"count": TAGS_MAX, "limit": TAG_MAX}
+    return clean
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    """The topics by name, created when new (matched by slug, so case does not matter)."""
+    return [Tag.objects.get_or_create(slug=slugify(n)[:70], defaults={"name": n})[0] for n in names]
+
+
 def assign(user: User, data: Assignment) -> Item:
     """Step 1: the Kabid (or their Plt/Plh) creates the item and assigns it to a Kasi."""
     kabid = _assigning_kabid(user)
@@ -385,6 +429,8 @@ def assign(user: User, data: Assignment) -> Item:
     longitude = _coordinate(errors, "location.lon", data.longitude, 180)
     channels = _channels(errors, "channels", data.channels)
     files = _checked_files(errors, "attachments", data.attachments, check_document)
+    category = _category(errors, "category", data.category)
+    tag_names = _tag_names(errors, "tags", data.tags)
     if errors:
         raise Invalid(errors)
     assert kasi is not None and data.activity_starts_at is not None
@@ -409,7 +455,10 @@ def assign(user: User, data: Assignment) -> Item:
             sop_version=SopVersion.objects.current(),
             assigned_by=kabid,
             kasi=kasi,
+            category=category,
         )
+        if tag_names:
+            item.tags.set(_tags(tag_names))
         for checked in files:
             _store_attachment(item, user, checked, Attachment.Kind.DOCUMENT)
         step, task = _sop_task(item, "assign")
@@ -421,7 +470,12 @@ def assign(user: User, data: Assignment) -> Item:
 
 
 def _store_attachment(
-    item: Item, user: User, checked: CheckedFile, kind: str, alt_text: str = ""
+    item: Item,
+    user: User,
+    checked: CheckedFile,
+    kind: str,
+    alt_text: str = "",
+    settings: ImageSettings | None = None,
 ) -> Attachment:
     attachment = Attachment(
         item=item,
@@ -432,10 +486,64 @@ def _store_attachment(
         sha256=checked.sha256,
         alt_text=alt_text,
         uploaded_by=user,
+        width=checked.width,
+        height=checked.height,
     )
+    if kind == Attachment.Kind.IMAGE:
+        privacy.apply(attachment, settings or ImageSettings())
     attachment.file.save(checked.name, checked.upload, save=False)
     attachment.save()
     return attachment
+
+
+def _store_image(item: Item, user: User, checked: CheckedFile, upload: ImageUpload) -> Attachment:
+    """The image to put in the version: the upload itself, or (with areas marked to blur) a
+    blurred copy with its own sha256, the unblurred original kept private beside it."""
+    alt_text = upload.alt_text.strip()
+    original = _store_attachment(
+        item, user, checked, Attachment.Kind.IMAGE, alt_text, upload.settings
+    )
+    if not upload.settings.blur_boxes:
+        return original
+    with original.file.open("rb") as fh:
+        data, content_type, width, height = privacy.blurred(fh, upload.settings.blur_boxes)
+    name = f"{checked.name.rsplit('.', 1)[0]}-blur.jpg"
+    copy = CheckedFile(
+        SimpleUploadedFile(name, data, content_type),
+        name,
+        content_type,
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+        width,
+        height,
+    )
+    blurred = _store_attachment(item, user, copy, Attachment.Kind.IMAGE, alt_text, upload.settings)
+    blurred.blurred_from = original
+    blurred.save(update_fields=["blurred_from"])
+    return blurred
+
+
+def _image_errors(
+    errors: dict[str, str],
+    uploads: list[ImageUpload],
+    kept: list[Attachment],
+    kept_with: list[tuple[str, ImageSettings]],
+) -> None:
+    """Alt text for every image, and settings that can be applied. Keys: ``images.<n>`` for
+    the n-th upload, ``images.kept.<id>`` for a kept image."""
+    entries = [(f"images.{n}", u.alt_text, u.settings) for n, u in enumerate(uploads, start=1)]
+    entries += [
+        (f"images.kept.{a.pk}", alt, settings)
+        for a, (alt, settings) in zip(kept, kept_with, strict=True)
+    ]
+    for number, (key, alt_text, settings) in enumerate(entries, start=1):
+        messages = [] if alt_text.strip() else [
+            _("Describe image %(number)d for people who cannot see it (alt text).")
+            % {"number": number}
+        ]  # fmt: skip
+        messages += privacy.problems(settings)
+        if messages:
+            errors[key] = " ".join(messages)
 
 
 def direct(user: User, item: Item, *, operator: str, direction: str) -> StepRun:
@@ -466,13 +574,16 @@ def submit(
     captions: dict[str, str] | None = None,
     images: list[ImageUpload] | None = None,
     keep_images: bool = True,
+    kept_settings: dict[int, tuple[str, ImageSettings]] | None = None,
 ) -> Version:
     """Step 3: the operator submits a new Version for the Kasi's correction.
 
     Also allowed after verification (at hand-over or posting): the new version then goes back
     to the Kasi's correction and must be verified again. With ``keep_images`` the previous
-    version's images stay in the new version, after them the new uploads.
+    version's images stay in the new version, after them the new uploads; ``kept_settings``
+    gives new alt text and settings for some of them (by attachment id).
     """
+    kept_settings = kept_settings or {}
     errors: dict[str, str] = {}
     title = _required_text(errors, "title", title, TITLE_MAX)
     clean = ""
@@ -491,10 +602,15 @@ def submit(
     captions = _captions(errors, captions or {})
     uploads = images or []
     checked = _checked_files(errors, "images", [i.file for i in uploads], check_image)
+    previous = item.latest_version()
+    kept: list[Any] = list(previous.images.order_by("pk")) if previous and keep_images else []
+    kept_with = [
+        (kept_settings[a.pk] if a.pk in kept_settings else (a.alt_text, ImageSettings.of(a)))
+        for a in kept
+    ]
+    _image_errors(errors, uploads, kept, kept_with)
     if not errors:
         # Each target channel's rules (X length, Instagram image...) now, not at posting time.
-        previous = item.latest_version()
-        kept: list[Any] = list(previous.images.order_by("pk")) if previous and keep_images else []
         draft = {"title": title, "body": clean, "captions": captions, "images": kept + uploads}
         for kind, sentences in channel_validation.problems(draft, item.channels).items():
             errors[f"captions.{kind}"] = " ".join(sentences)
@@ -515,16 +631,12 @@ def submit(
             item=item, number=number, title=title, body=clean, captions=captions, author=user
         )
         kept = list(latest.images.order_by("pk")) if latest and keep_images else []
-        stored = kept + [
-            _store_attachment(item, user, c, Attachment.Kind.IMAGE, alt_text=u.alt_text.strip())
-            for c, u in zip(checked, uploads, strict=True)
+        stored = [_kept_image(item, user, a, kept_settings.get(a.pk)) for a in kept] + [
+            _store_image(item, user, c, u) for c, u in zip(checked, uploads, strict=True)
         ]
         version.sha256 = sha256_of(
             version.canonical(
-                sorted(
-                    ({"sha256": a.sha256, "alt": a.alt_text} for a in stored),
-                    key=lambda h: h["sha256"],
-                )
+                [image_record(a) for a in sorted(stored, key=lambda a: (a.sha256, a.pk))]
             )
         )
         version.save()
@@ -541,6 +653,30 @@ def submit(
         _commit_revision(item)
         audit.append(user, "submit", item.code, version=number, sha256=version.sha256)
     return version
+
+
+def _kept_image(
+    item: Item, user: User, attachment: Attachment, change: tuple[str, ImageSettings] | None
+) -> Attachment:
+    """A previous version's image in the new version, with the operator's changes if any (a
+    new row, or a blurred copy; the earlier version keeps what was verified)."""
+    if change is None:
+        return attachment
+    alt_text, settings = change
+    if not settings.blur_boxes:
+        return privacy.with_settings(attachment, alt_text.strip(), settings)
+    with attachment.file.open("rb") as fh:
+        upload = SimpleUploadedFile(attachment.original_name, fh.read(), attachment.content_type)
+    checked = CheckedFile(
+        upload,
+        attachment.original_name,
+        attachment.content_type,
+        attachment.size,
+        attachment.sha256,
+        attachment.width,
+        attachment.height,
+    )
+    return _store_image(item, user, checked, ImageUpload(upload, alt_text, settings))
 
 
 def _captions(errors: dict[str, str], captions: dict[str, str]) -> dict[str, str]:
@@ -613,6 +749,22 @@ def forward(user: User, item: Item, *, note: str = "") -> StepRun:
     return run
 
 
+def _require_privacy_resolved(version: Version) -> None:
+    """UU 27/2022: no verification while an image lacks a legal basis or a minor's protection
+    (a Conflict: one plain sentence in the UI, the API and WhatsApp alike)."""
+    found = [p for a in version.images.order_by("pk") for p in a.privacy_problems()]
+    if found:
+        raise Conflict(
+            " ".join(
+                [
+                    _("This version cannot be verified yet."),
+                    *found,
+                    _("Return it to the operator to complete the image details."),
+                ]
+            )
+        )
+
+
 def verify(user: User, item: Item, *, decision: str, note: str = "", reason: str = "") -> StepRun:
     """Step 5: the Kabid approves (pinning the version's hash) or returns to the operator."""
     decision = _decision(decision)
@@ -622,6 +774,8 @@ def verify(user: User, item: Item, *, decision: str, note: str = "", reason: str
         item, run = _begin(item, user, "verify")
         version = _current_version(item)
         _require_intact(version, _approved_sha256(item, "review"))
+        if decision == "approve":
+            _require_privacy_resolved(version)
         run.return_reason = return_reason
         _finish(run, user, decision, note=note, version=version)
         _advance(item, run, decision)
@@ -723,8 +877,14 @@ def post(
 
 
 def finish_post_when_published(item: Item) -> StepRun | None:
-    """Close the posting step once every publication of the posted version has a permalink."""
-    run = item.step_runs.filter(action="post", finished_at__isnull=True).first()
+    """Close the posting step once every publication of the posted version has a permalink.
+
+    Must run in the transaction that recorded a publication as posted. Workers posting the same
+    item's channels at the same moment take turns on the open run's row lock, so the last one
+    sees every other row posted and closes the step (without the lock each could still see the
+    other's row as sending, and nobody would close it).
+    """
+    run = item.step_runs.select_for_update().filter(action="post", finished_at__isnull=True).first()
     if run is None or run.version is None:
         return None
     publications = list(Publication.objects.filter(version=run.version))
@@ -734,6 +894,64 @@ def finish_post_when_published(item: Item) -> StepRun | None:
     actor = run.actor or run.assignee
     _finish(run, actor, StepRun.Outcome.POSTED, note=links, version=run.version)
     audit.append(actor, "posted", item.code, links=[p.permalink for p in publications])
+    return run
+
+
+def end_post_by_retraction(user: User, item: Item, reason: str) -> StepRun | None:
+    """Retracting an item while step 7 is open ends that step with the outcome "retracted".
+
+    Step 7's goal (every chosen channel posted) can no longer be reached, and a run left open
+    would keep the item on the operator's task list with its timer running. The run is finished
+    by the person who retracted, on their own authority (not on behalf of the operator); it keeps
+    the version being posted. Called by ``channels.actions.retract_item`` inside its
+    transaction, with ``item`` locked; returns the closed run (None if step 7 was not open).
+    """
+    run = item.step_runs.select_for_update().filter(action="post", finished_at__isnull=True).first()
+    if run is None:
+        return None
+    _finish(run, user, StepRun.Outcome.RETRACTED, note=reason, version=run.version)
+    run.on_behalf_of = None
+    run.save(update_fields=["on_behalf_of"])
+    if item.scheduled_at is not None:
+        item.scheduled_at = None  # nothing is to be posted at that time any more
+        item.save(update_fields=["scheduled_at"])
+    _commit_revision(item)
+    return run
+
+
+def may_reopen(user: User, item: Item) -> bool:
+    """The item's Kabid or Kasi (or their acting official) may reopen it for a correction."""
+    heads = [p for p in (item.assigned_by, item.kasi) if p is not None]
+    return user.is_active and any(acts_for(user, head) for head in heads)
+
+
+def reopen(user: User, item: Item, *, note: str) -> StepRun:
+    """A correction after posting: the item goes back to its operator's draft (step 3).
+
+    The SOP ends at posting; a published item that needs correcting runs steps 3 to 7 again, so
+    the corrected version is reviewed, verified and handed over like the first, and only that
+    exact version can be posted. When it is posted, the website shows it with a correction
+    notice. The note (what must be corrected) is required and goes to the operator.
+    """
+    note = _note(note, required=True)
+    with transaction.atomic():
+        item = _locked(item)
+        if not may_reopen(user, item):
+            raise NotAllowed(_("Only the item's Kabid or Kasi may reopen it for a correction."))
+        if item.open_run() is not None:
+            raise Conflict(
+                _("This item is still in its procedure: correct it at the step it is at.")
+            )
+        if not Publication.objects.filter(item=item, state=Publication.State.POSTED).exists():
+            raise Conflict(_("Only a posted item can be reopened for a correction."))
+        step, task = _sop_task(item, "submit")
+        run = _open(item, step, task, started_at=clock.now())
+        run.note = note
+        run.save(update_fields=["note"])
+        item.scheduled_at = None
+        item.save(update_fields=["scheduled_at"])
+        audit.append(user, "reopen", item.code, note=note)
+        _commit_revision(item)
     return run
 
 

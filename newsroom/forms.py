@@ -20,16 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import staff_choices
 from accounts.models import Role, User
 from channels import registry
+from images import forms as image_forms
+from images.privacy import ImageSettings
 from lib import clock
 from newsroom import actions
 from newsroom.content import ActiveContent, clean_body
 from newsroom.errors import Invalid
-from newsroom.models import Item, ReturnReason
+from newsroom.models import Category, Item, ReturnReason
 from newsroom.regions import REGION_CHOICES
 
 OPENED_SALT = "warta.assign.opened"
 IMAGE_SLOTS = 3
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif"
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 
 
@@ -192,6 +194,14 @@ class AssignForm(StyledForm):
     deadline = forms.DateTimeField(
         label=_("Deadline (optional)"), required=False, widget=DateTimeLocalInput
     )
+    # The portal's rubric and topics; the action layer checks both.
+    category = forms.CharField(label=_("Category (optional)"), required=False, widget=forms.Select)
+    tags = forms.CharField(
+        label=_("Topics (optional)"),
+        required=False,
+        help_text=_("Separate topics with commas, e.g. pertanian, bantuan sosial."),
+        widget=forms.TextInput(attrs={"maxlength": 700}),
+    )
     attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
@@ -212,6 +222,9 @@ class AssignForm(StyledForm):
         channels = self.fields["channels"]
         assert isinstance(channels, forms.MultipleChoiceField)
         channels.choices = channel_choices()
+        category = self.fields["category"].widget
+        assert isinstance(category, forms.Select)
+        category.choices = [("", "—"), *Category.objects.values_list("slug", "name")]
 
     def assignment(self, user: User) -> actions.Assignment:
         data = self.cleaned_data
@@ -229,6 +242,8 @@ class AssignForm(StyledForm):
             deadline=data["deadline"],
             attachments=data["attachments"],
             started_at=opened_at(data["opened"], user),
+            category=data["category"],
+            tags=data["tags"].split(","),
         )
 
 
@@ -272,6 +287,15 @@ class SubmitForm(StyledForm):
 
     error_fields = {"images": "image_1"}
 
+    def add_action_errors(self, error: Invalid) -> None:
+        """Per-image messages go to the alt text field of the slot (or kept image) concerned."""
+        slots = [n for n in range(1, IMAGE_SLOTS + 1) if self.cleaned_data.get(f"image_{n}")]
+        fields = {f"images.{i}": f"alt_{slot}" for i, slot in enumerate(slots, start=1)}
+        fields.update({f"images.kept.{image.pk}": f"kept{image.pk}_alt" for image in self.kept})
+        super().add_action_errors(
+            Invalid({fields.get(key, key): message for key, message in error.errors.items()})
+        )
+
     title = _text(actions.TITLE_MAX, _("Title"))
     body = _textarea(actions.BODY_MAX, _("News text"), required=True, rows=12)
 
@@ -300,12 +324,44 @@ class SubmitForm(StyledForm):
                 max_length=300,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
+            image_forms.add_fields(self, f"img{n}_")
+        # Images kept from the current version: their alt text and settings can be changed.
+        current = self.item.latest_version() if self.item else None
+        self.kept = list(current.images.order_by("pk")) if current else []
+        for n, image in enumerate(self.kept, start=1):
+            self.fields[f"kept{image.pk}_alt"] = forms.CharField(
+                label=_("Description of kept image %(number)d (alt text)") % {"number": n},
+                required=False,
+                max_length=300,
+                initial=image.alt_text,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            image_forms.add_fields(self, f"kept{image.pk}_", image)
 
     def caption_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("caption_")]
 
-    def image_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"image_{n}"], self[f"alt_{n}"]) for n in range(1, IMAGE_SLOTS + 1)]
+    def image_fields(self) -> list[tuple[forms.BoundField, forms.BoundField, dict[str, Any]]]:
+        return [
+            (self[f"image_{n}"], self[f"alt_{n}"], image_forms.bound(self, f"img{n}_"))
+            for n in range(1, IMAGE_SLOTS + 1)
+        ]
+
+    def kept_fields(self) -> list[tuple[Any, forms.BoundField, dict[str, Any]]]:
+        return [
+            (image, self[f"kept{image.pk}_alt"], image_forms.bound(self, f"kept{image.pk}_"))
+            for image in self.kept
+        ]
+
+    def kept_settings(self) -> dict[int, tuple[str, ImageSettings]]:
+        data = self.cleaned_data
+        return {
+            image.pk: (
+                str(data.get(f"kept{image.pk}_alt") or ""),
+                image_forms.settings_from(data, f"kept{image.pk}_"),
+            )
+            for image in self.kept
+        }
 
     def captions(self) -> dict[str, str]:
         return {
@@ -316,7 +372,11 @@ class SubmitForm(StyledForm):
 
     def images(self) -> list[actions.ImageUpload]:
         return [
-            actions.ImageUpload(self.cleaned_data[f"image_{n}"], self.cleaned_data[f"alt_{n}"])
+            actions.ImageUpload(
+                self.cleaned_data[f"image_{n}"],
+                self.cleaned_data[f"alt_{n}"],
+                image_forms.settings_from(self.cleaned_data, f"img{n}_"),
+            )
             for n in range(1, IMAGE_SLOTS + 1)
             if self.cleaned_data.get(f"image_{n}")
         ]
@@ -326,6 +386,23 @@ class NoteForm(StyledForm):
     """Forward and hand-over: an optional note."""
 
     note = _textarea(actions.NOTE_MAX, _("Note (optional)"), rows=2)
+
+
+def _publish_at(help_text: Any) -> forms.DateTimeField:
+    """When to post, in the office's time zone (Asia/Jakarta); empty: at once. The action
+    refuses past times and times more than 30 days ahead."""
+    return forms.DateTimeField(
+        label=_("Post at (WIB, optional)"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=help_text,
+    )
+
+
+class HandoverForm(NoteForm):
+    """Step 6: an optional note and, optionally, when the post is to go out."""
+
+    at = _publish_at(_("Leave empty to let the operator post at once."))
 
 
 class DecisionForm(StyledForm):
@@ -348,6 +425,12 @@ class PostForm(StyledForm):
     channels = PassThroughMultipleChoiceField(
         label=_("Post to"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    at = _publish_at(
+        _(
+            "With a time every channel waits until then. Empty: now, or at the time set at "
+            "hand-over if there is one."
+        )
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -368,6 +451,10 @@ class ManualLinkForm(StyledForm):
 
 class CommentForm(StyledForm):
     body = _textarea(actions.NOTE_MAX, _("Write a comment"), required=True, rows=2)
+
+
+class ReopenForm(StyledForm):
+    note = _textarea(actions.NOTE_MAX, _("What must be corrected"), required=True, rows=2)
 
 
 # --- the item list ----------------------------------------------------------------------------

@@ -133,8 +133,22 @@ class Item(models.Model):
         return self.versions.order_by("-number").first()
 
 
+class LegalBasis(models.TextChoices):
+    """Legal bases for processing personal data, UU 27/2022 article 20."""
+
+    CONSENT = "consent", _("explicit consent of the people shown")
+    PUBLIC_TASK = "public_task", _("public-interest task or official duty")
+    LEGAL_OBLIGATION = "legal_obligation", _("legal obligation")
+    VITAL_INTEREST = "vital_interest", _("vital interests of the people shown")
+    CONTRACT = "contract", _("contract with the people shown")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("legitimate interest")
+
+
 class Attachment(models.Model):
-    """A file brought to an item: a document at assignment, or an image of a version."""
+    """A file brought to an item: a document at assignment, or an image of a version.
+
+    An image row that belongs to a submitted Version is never changed: a new focal point or
+    privacy record on such an image makes a new row (``images.privacy.editable_copy``)."""
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("document")
@@ -150,9 +164,89 @@ class Attachment(models.Model):
     alt_text = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Images only. Size as displayed (EXIF orientation applied), read when uploaded.
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # Where crops are centred, as fractions of the width and height (0..1; centre by default).
+    focal_x = models.FloatField(default=0.5)
+    focal_y = models.FloatField(default=0.5)
+    # Names the renditions: derived from the content hash and the focal point (images.renditions).
+    rendition_key = models.CharField(max_length=32, blank=True, db_index=True)
+    # Privacy (UU 27/2022): identifiable people need a legal basis; minors need a parent's
+    # consent or blurred faces. An unresolved flag stops verification.
+    identifiable_people = models.BooleanField(_("identifiable people"), default=False)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=30, choices=LegalBasis.choices, blank=True
+    )
+    minors = models.BooleanField(_("minors"), default=False)
+    parent_consent_by = models.CharField(_("parent's consent given by"), max_length=200, blank=True)
+    parent_consent_on = models.DateField(_("consent date"), null=True, blank=True)
+    parent_consent_note = models.CharField(_("consent note"), max_length=500, blank=True)
+    # A blurred copy points to the private original it was made from (never posted).
+    blurred_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="blurred_copies"
+    )
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def faces_blurred(self) -> bool:
+        return self.blurred_from_id is not None
+
+    def privacy_problems(self) -> list[str]:
+        """Sentences naming what is missing before this image may be verified (empty: fine)."""
+        problems = []
+        name = self.alt_text or self.original_name
+        if self.identifiable_people and not self.legal_basis:
+            problems.append(
+                str(_("Image “%(name)s” shows identifiable people: choose the legal basis."))
+                % {"name": name}
+            )
+        consent = bool(self.parent_consent_by and self.parent_consent_on)
+        if self.minors and not consent and not self.faces_blurred:
+            problems.append(
+                str(
+                    _(
+                        "Image “%(name)s” shows minors: record a parent's consent (who and when) "
+                        "or blur their faces."
+                    )
+                )
+                % {"name": name}
+            )
+        return problems
+
+    def privacy_record(self) -> dict[str, Any]:
+        """What the verifier approves about this image besides its bytes (part of the hash)."""
+        return {
+            "focal": [round(self.focal_x, 4), round(self.focal_y, 4)],
+            "identifiable_people": self.identifiable_people,
+            "legal_basis": self.legal_basis,
+            "minors": self.minors,
+            "parent_consent": [
+                self.parent_consent_by,
+                self.parent_consent_on.isoformat() if self.parent_consent_on else "",
+                self.parent_consent_note,
+            ],
+        }
+
+
+DEFAULT_IMAGE_RECORD = {
+    "focal": [0.5, 0.5],
+    "identifiable_people": False,
+    "legal_basis": "",
+    "minors": False,
+    "parent_consent": ["", "", ""],
+}
+
+
+def image_record(attachment: Attachment) -> dict[str, Any]:
+    """An image as part of a version's content (see ``Version.image_hashes``)."""
+    record: dict[str, Any] = {"sha256": attachment.sha256, "alt": attachment.alt_text}
+    extra = attachment.privacy_record()
+    if extra != DEFAULT_IMAGE_RECORD:
+        record["posting"] = extra
+    return record
 
 
 class ImmutableError(Exception):
@@ -184,7 +278,7 @@ class Version(models.Model):
             raise ImmutableError(f"Version {self.pk} is immutable")
         super().save(*args, **kwargs)
 
-    def canonical(self, image_hashes: list[dict[str, str]]) -> dict[str, Any]:
+    def canonical(self, image_hashes: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "title": self.title,
             "body": self.body,
@@ -192,10 +286,11 @@ class Version(models.Model):
             "images": image_hashes,
         }
 
-    def image_hashes(self) -> list[dict[str, str]]:
-        return [
-            {"sha256": a.sha256, "alt": a.alt_text} for a in self.images.order_by("sha256", "pk")
-        ]
+    def image_hashes(self) -> list[dict[str, Any]]:
+        """Per image: its bytes, alt text and, when set, what decides how it is posted (focal
+        point, privacy record), so a verified version's renditions cannot change unnoticed.
+        Images with the defaults hash as before, so older versions stay intact."""
+        return [image_record(a) for a in self.images.order_by("sha256", "pk")]
 
     def computed_sha256(self) -> str:
         """The hash of the content as stored now (compare with ``sha256`` to detect tampering)."""
@@ -214,6 +309,8 @@ class StepRun(models.Model):
         RETURNED = "return", _("returned")
         REVISED = "revised", _("superseded by a new version")
         POSTED = "posted", _("posted")
+        # Step 7 ended by retracting the item before every channel was posted.
+        RETRACTED = "retracted", _("retracted")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="step_runs")
     step = models.PositiveSmallIntegerField()

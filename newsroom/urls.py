@@ -10,6 +10,7 @@ urlpatterns = [
     path("penugasan/baru/", views.assign, name="assign"),
     path("item/<str:code>/", views.item_detail, name="item"),
     path("item/<str:code>/komentar/", views.item_comment, name="item_comment"),
+    path("item/<str:code>/koreksi/", views.item_reopen, name="item_reopen"),
     path(
         "item/<str:code>/kanal/<int:pk>/coba-lagi/",
         views.publication_retry,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,9 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +31,7 @@ from accounts.models import User
 from channels import actions as channel_actions
 from channels import registry
 from channels.models import Publication
+from lib import clock
 from newsroom import actions, forms
 from newsroom.errors import Conflict, Invalid, NotAllowed
 from newsroom.models import Attachment, Item, StepRun, Version
@@ -184,6 +188,8 @@ def _blank_form(action: str, item: Item, current: Version | None) -> forms.Style
         initial = {"title": current.title, "body": forms.editable_body(current.body), **captions}
     elif action == "post":
         initial = {"channels": item.channels}
+        if item.scheduled_at is not None and item.scheduled_at > clock.now():
+            initial["at"] = item.scheduled_at  # chosen at hand-over
     return ACTS[action].form(initial=initial, item=item)
 
 
@@ -261,6 +267,13 @@ def render_item(
         "website_posted": website_posted,
         "comments": item.comments.select_related("author"),
         "comment_form": bound.get("comment") or (forms.CommentForm() if involved else None),
+        "reopen_form": bound.get("reopen")
+        or (
+            forms.ReopenForm()
+            if run is None and website_posted and actions.may_reopen(user, item)
+            else None
+        ),
+        "reopened_note": run.note if run is not None and run.action == "submit" else "",
         "conflict": conflict,
         # Also shown after a POST to an action URL: switching language returns to the item.
         "language_next": reverse("item", args=[item.code]),
@@ -335,6 +348,7 @@ def _submit(user: User, item: Item, form: forms.SubmitForm) -> str:
         body=data["body"],
         captions=form.captions(),
         images=form.images(),
+        kept_settings=form.kept_settings(),
     )
     return _("Version %(number)d sent for correction.") % {"number": version.number}
 
@@ -373,15 +387,29 @@ def _verify(user: User, item: Item, form: forms.DecisionForm) -> str:
     return _("Returned to the operator with your note.")
 
 
-def _handover(user: User, item: Item, form: forms.NoteForm) -> str:
-    actions.handover(user, item, note=form.cleaned_data["note"])
+def _local_time(at: datetime) -> str:
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
+def _handover(user: User, item: Item, form: forms.HandoverForm) -> str:
+    at = form.cleaned_data.get("at")
+    actions.handover(user, item, note=form.cleaned_data["note"], at=at)
+    if at is not None:
+        return _("Handed over to the operator, to be posted on %(when)s.") % {
+            "when": _local_time(at)
+        }
     return _("Handed over to the operator.")
 
 
 def _post(user: User, item: Item, form: forms.PostForm) -> str:
-    publications = actions.post(user, item, channels=list(form.cleaned_data["channels"]))
+    publications = actions.post(
+        user, item, channels=list(form.cleaned_data["channels"]), at=form.cleaned_data.get("at")
+    )
     if all(p.state == Publication.State.POSTED for p in publications):
         return _("Posted.")
+    scheduled = next((p.scheduled_at for p in publications if p.scheduled_at), None)
+    if scheduled is not None:
+        return _("Scheduled: every channel posts on %(when)s.") % {"when": _local_time(scheduled)}
     return _("Posting has started; the channels are being updated.")
 
 
@@ -391,7 +419,7 @@ ACTS: dict[str, Act] = {
     "review": Act(forms.DecisionForm, _review),
     "forward": Act(forms.NoteForm, _forward),
     "verify": Act(forms.DecisionForm, _verify),
-    "handover": Act(forms.NoteForm, _handover),
+    "handover": Act(forms.HandoverForm, _handover),
     "post": Act(forms.PostForm, _post),
 }
 
@@ -438,6 +466,28 @@ def item_comment(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Comment added."))
             return redirect(f"{reverse('item', args=[item.code])}#komentar")
     return render_item(request, item, bound={"comment": form}, status=400)
+
+
+@login_required
+@require_POST
+def item_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    """A posted item goes back to its operator for a correction (steps 3 to 7 again)."""
+    item = _get_item(code)
+    form = forms.ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.reopen(_user(request), item, note=form.cleaned_data["note"])
+        except NotAllowed as exc:
+            return forbidden(request, exc.message)
+        except Conflict as exc:
+            item.refresh_from_db()
+            return render_item(request, item, conflict=exc.message, status=409)
+        except Invalid as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("Reopened: the operator corrects the item."))
+            return redirect("item", code=item.code)
+    return render_item(request, item, bound={"reopen": form}, status=400)
 
 
 # --- a channel's post: try again, or record a link posted by hand -----------------------------

@@ -19,6 +19,14 @@ def send_delivery(delivery_id: int) -> None:
         send_delivery.schedule((delivery_id,), delay=BACKOFF_SECONDS * sent.attempts)
 
 
+@db_task()
+def notify_for_entry(entry_id: int) -> None:
+    """Notify whoever the item now waits for, after the action of this audit entry."""
+    from notify.dispatch import notify_for_entry_id
+
+    notify_for_entry_id(entry_id)
+
+
 @db_periodic_task(crontab(minute="*"))
 def remind_late_steps() -> None:
     reminders.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,10 +20,26 @@ def _parsed(sha256: str, source: str, name: str) -> Sop:
     return parse_sop(source.encode(), name)
 
 
+@lru_cache(maxsize=4)
+def _configured(path: str, mtime_ns: int, size: int) -> Sop:
+    return load_sop(path)
+
+
+def _configured_sop() -> Sop:
+    """The configured SOP file, parsed again only when it changes on disk (every assign asks
+    for it, and parsing and validating the YAML costs more than the rest of the action)."""
+    path = Path(settings.SOP_FILE)
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_sop(path)  # raises SopError naming the file
+    return _configured(str(path), stat.st_mtime_ns, stat.st_size)
+
+
 class SopVersionQuerySet(models.QuerySet["SopVersion"]):
     def current(self) -> SopVersion:
         """The version of the configured SOP file, recorded on first use."""
-        sop = load_sop(settings.SOP_FILE)
+        sop = _configured_sop()
         version, _created = self.get_or_create(
             sha256=sop.sha256,
             defaults={

@@ -1,7 +1,9 @@
 """Warta settings, driven by the environment.
 
 The embedded default (no environment at all) is SQLite in WAL mode, SqliteHuey and media on local
-disk under ``var/``. Production sets ``DATABASE_URL``, ``REDIS_URL`` and the secrets.
+disk under ``var/``. Production sets ``DATABASE_URL``, ``REDIS_URL`` (or ``WARTA_JOBS=postgres``),
+``WARTA_S3_BUCKET`` and the secrets; ``deploy/warta.env.example`` is a complete production
+environment, and ``docs/deploy.md`` explains each part.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from ops.s3conf import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WARTA_VAR_DIR", BASE_DIR / "var"))
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_htmx",
     "huey.contrib.djhuey",
     "accounts",
@@ -68,18 +73,32 @@ INSTALLED_APPS = [
     "notify",
     "images",
     "portal",
+    # Sign-in with a second step (accounts/mfa.py); after Warta's apps, so that Warta's
+    # templates and translations win.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id; /healthz answers before the
+    # host check, the HTTPS redirect and sessions (load balancers probe by address, over HTTP).
+    "ops.requestid.RequestIdMiddleware",
+    "ops.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Cached portal pages are answered here, before sessions, auth and the view (portal/caching.py).
+    "portal.caching.PortalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A Kabid, Kasi or admin without an authenticator may open only its setup page.
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -107,7 +126,14 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "warta.sqlite3"
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Connections kept 60 s per thread; 0 behind PgBouncer in transaction pooling (docs/deploy.md).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"],
+            conn_max_age=envint("WARTA_DB_CONN_MAX_AGE", 60),
+            disable_server_side_cursors=envbool("WARTA_DB_PGBOUNCER"),
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -121,42 +147,78 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # Keep each thread's connection between requests: opening one (and its PRAGMAs)
+            # per request cost more than a cached portal page itself (bench/portal_bench.py).
+            "CONN_MAX_AGE": 600,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (login and API throttling must be shared between processes) ----------------------
+# "portal" holds the public portal's rendered pages. Their keys carry the portal's generation,
+# a database row bumped by every post, revision and retraction, so a per-process memory cache is
+# as correct as a shared one; in the embedded default it also keeps page writes off SQLite's one
+# write lock (bench/portal_bench.py). With Redis, the processes share it.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "portal": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "portal",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "warta_cache",
-        }
+        },
+        "portal": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "warta-portal",
+            # BaseCache int()s this; a str keeps CACHES one simple type for mypy.
+            "max_entries": "1000",
+        },
     }
 
 # --- jobs -----------------------------------------------------------------------------------
+# WARTA_JOBS picks the queue: "sqlite" (var/jobs.sqlite3), "redis" (REDIS_URL) or "postgres"
+# (huey's PostgresHuey in the database of DATABASE_URL, or WARTA_JOBS_DATABASE_URL). Without it:
+# redis when REDIS_URL is set, else sqlite. HUEY_IMMEDIATE (the tests) keeps the chosen class
+# but runs each job inline.
 HUEY_IMMEDIATE = envbool("HUEY_IMMEDIATE")
-if os.environ.get("REDIS_URL") and not HUEY_IMMEDIATE:
+WARTA_JOBS = os.environ.get("WARTA_JOBS", "redis" if os.environ.get("REDIS_URL") else "sqlite")
+if WARTA_JOBS == "redis":
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "warta",
-        "url": os.environ["REDIS_URL"],
-        "immediate": False,
+        "url": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "immediate": HUEY_IMMEDIATE,
     }
-else:
+elif WARTA_JOBS == "postgres":
+    HUEY = {
+        "huey_class": "huey.PostgresHuey",
+        "name": "warta",
+        "dsn": os.environ.get("WARTA_JOBS_DATABASE_URL") or os.environ.get("DATABASE_URL", ""),
+        "immediate": HUEY_IMMEDIATE,
+    }
+elif WARTA_JOBS == "sqlite":
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "warta",
         "filename": str(VAR_DIR / "jobs.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"WARTA_JOBS={WARTA_JOBS!r}: use one of sqlite, redis, postgres (see docs/deploy.md)"
+    )
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -175,12 +237,59 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_ATTEMPTS_LIMIT = envint("WARTA_LOGIN_ATTEMPTS_LIMIT", 5)
 LOGIN_ATTEMPTS_WINDOW = envint("WARTA_LOGIN_ATTEMPTS_WINDOW", 300)
 API_TOKEN_TTL_DAYS = envint("WARTA_API_TOKEN_TTL_DAYS", 30)
+# django-allauth: sign-in by username, no sign-up (the admin creates accounts), a second step
+# (authenticator app, security key, recovery codes) required for Kabid, Kasi and admins
+# (accounts/mfa.py). Its failed-login limit uses the same numbers as Warta's throttle; it also
+# counts wrong codes at the second step.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_WINDOW}s/ip,"
+        f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_WINDOW}s/key"
+    ),
+}
+# Behind nginx every request comes from 127.0.0.1: failed sign-ins are then counted per address
+# that nginx appends to X-Forwarded-For, or one person's typos would lock out the whole office.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if envbool("WARTA_BEHIND_TLS_PROXY") else 0
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "accounts.forms.EditWebAuthnForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Warta"
+MFA_TOTP_PERIOD = 30
+# One step either side (RFC 6238's recommended drift allowance for phone clocks); each code
+# still works only once.
+MFA_TOTP_TOLERANCE = 1
+# Security keys need HTTPS, or http://localhost for a trial on one machine.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool(
+    "WARTA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "1" if DEBUG else "0"
+)
 
 # --- security -------------------------------------------------------------------------------
 # Cookies only over HTTPS outside debug; WARTA_SECURE_COOKIES=0 for a plain-HTTP LAN trial.
 SESSION_COOKIE_SECURE = envbool("WARTA_SECURE_COOKIES", "0" if DEBUG else "1")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("WARTA_SSL_REDIRECT", "0")
+# Behind nginx that terminates TLS: trust its X-Forwarded-Proto (only nginx can reach gunicorn,
+# which binds 127.0.0.1), so request.is_secure() and the redirect above see the real scheme.
+if envbool("WARTA_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("WARTA_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("WARTA_HSTS_INCLUDE_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = envbool("WARTA_HSTS_PRELOAD", "0")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -189,7 +298,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # blob: the draft form previews the photo the browser has just scaled down (images app).
+    "img-src": [CSP.SELF, "data:", "blob:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -212,10 +322,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible storage (AWS, MinIO, Ceph, ...) when WARTA_S3_BUCKET is set; every
+# object private, served through Warta's own views (ops/storage.py).
+if S3_STORAGE := s3_storage(os.environ):
+    STORAGES["default"] = S3_STORAGE
 WHITENOISE_MAX_AGE = 31536000
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
-UPLOAD_MAX_BYTES = envint("WARTA_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+UPLOAD_MAX_BYTES = envint("WARTA_UPLOAD_MAX_BYTES", 40_000_000)
+# Images: at most this many pixels (a 200 MP phone photo passes; a decompression bomb does not).
+IMAGE_MAX_PIXELS = envint("WARTA_IMAGE_MAX_PIXELS", 210_000_000)
+# The office logo (PNG with transparency) put on social renditions; empty: no watermark.
+WARTA_WATERMARK = os.environ.get("WARTA_WATERMARK", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -268,10 +386,29 @@ WHATSAPP_RETRY_BACKOFF = float(os.environ.get("WHATSAPP_RETRY_BACKOFF", "2"))
 WARTA_REMIND_AT = float(os.environ.get("WARTA_REMIND_AT", "1.0"))
 WARTA_ESCALATE_AT = float(os.environ.get("WARTA_ESCALATE_AT", "2.0"))
 
+# WARTA_LOG_FORMAT=json: one JSON object per line (time, level, logger, message, request_id,
+# method, path, status, duration_ms, user_id) for a log collector; plain lines otherwise.
+LOG_FORMAT = os.environ.get("WARTA_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "ops.requestid.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django logs each 4xx/5xx itself; ops.requestid logs every request once, with its
+        # status and duration, so the same failure is not counted twice.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

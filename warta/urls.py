@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from newsroom.media import attachment_file
 
+# The admin signs in through /masuk/ like everybody, so its staff meet allauth's second step.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("channels.urls")),
     path("", include("newsroom.urls")),
-    path("", include("channels.website.urls")),
+    path("", include("images.urls")),
+    path("", include("portal.urls")),
     path("laporan/", include("reports.urls")),
     path("", include("notify.urls")),
     path("api/v1/", include("api.urls")),
@@ -20,3 +25,6 @@ urlpatterns = [
     # Uploaded files, checked per request: posted images are public, drafts need a login.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", attachment_file, name="media"),
 ]
+
+# The 500 page shows the request id (ops/requestid.py) and touches no database.
+handler500 = "ops.views.server_error"

@@ -9,20 +9,14 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
+from accounts.testing import issue_api_token
 from api.tests.conftest import ApiClient
 from channels.models import Publication
 from newsroom.models import Item, StepRun
 
 
 def _token(client: Client, username: str) -> str:
-    response = client.post(
-        "/api/v1/auth/token",
-        {"username": username, "password": "rahasia-123"},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.json()
-    token: str = response.json()["token"]
-    return token
+    return issue_api_token(client, username)
 
 
 def test_it_walks_the_whole_sop_and_posts_the_verified_version(

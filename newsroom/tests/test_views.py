@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Delegation, User
+from accounts.testing import answer_second_step
 from channels.models import Publication
 from lib import clock
 from newsroom import actions, forms
@@ -74,6 +75,10 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client: Client) -> None:
 def test_it_signs_in_and_lands_on_my_tasks(client: Client, office: Office) -> None:
     response = client.post(reverse("login"), {"username": "kasi", "password": "rahasia-123"})
     assert response.status_code == 302
+    # A Kasi's second step: the code of the authenticator app (accounts/testing.py).
+    assert response["Location"].startswith(reverse("mfa_authenticate"))
+    response = answer_second_step(client)
+    assert response is not None
     assert response["Location"] == reverse("tasks")
     assert "Tugas saya" in text(client.get("/"))
 
@@ -222,8 +227,8 @@ def test_each_act_through_its_form_walks_the_whole_sop(
 
     page = text(operator.get(reverse("item", args=[item.code])))
     assert "Selesai" in page
-    assert reverse("website:article", args=[item.slug]) in page
-    public = Client().get(reverse("website:article", args=[item.slug]))
+    assert reverse("portal:article", args=[item.slug]) in page
+    public = Client().get(reverse("portal:article", args=[item.slug]))
     assert "Jembatan Way Sekampung Diresmikan" in text(public)
 
 

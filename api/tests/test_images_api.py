@@ -1,0 +1,92 @@
+"""Photos sent over the API: the same checks as the draft form, and published without GPS."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from accounts.testing import issue_api_token
+from images import renditions
+from images.tests.helpers import GPS_IFD, opened, photo
+from newsroom import actions
+from newsroom.models import Attachment
+from newsroom.tests.helpers import walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(client: Client, code: str, images: list[dict[str, Any]]) -> Any:
+    return client.post(
+        f"/api/v1/items/{code}/actions/submit",
+        {"title": "Jembatan Diresmikan", "body": "Paragraf pertama.", "images": images},
+        content_type="application/json",
+        headers={
+            "Authorization": f"Bearer {issue_api_token(client, 'operator1')}",
+            "Accept-Language": "id",
+        },
+    )
+
+
+def _image(data: bytes, **extra: Any) -> dict[str, Any]:
+    return {
+        "filename": "IMG_2041.JPG",
+        "content_base64": base64.b64encode(data).decode(),
+        "alt": "Gubernur menggunting pita",
+        **extra,
+    }
+
+
+def test_a_photo_sent_over_the_api_is_stored_with_its_settings_and_published_without_gps(
+    office: dict[str, User], assignment_data: dict[str, Any], client: Client
+) -> None:
+    item = walk_to(office, {**assignment_data, "channels": ["website"]}, "submit")
+
+    response = _submit(client, item.code, [_image(photo(1600, 1200), focal_x=0.25)])
+
+    assert response.status_code == 200, response.content
+    image = item.latest_version().images.get()
+    assert (image.alt_text, image.focal_x, image.focal_y) == (
+        "Gubernur menggunting pita",
+        0.25,
+        0.5,
+    )
+    actions.review(office["kasi"], item, decision="approve", forward=True)
+    actions.verify(office["kabid"], item, decision="approve")
+    actions.handover(office["kasi"], item)
+    actions.post(office["operator1"], item)
+    rendition = renditions.web_renditions(image)[0]
+    published = client.get(rendition.url)
+    assert published.status_code == 200
+    data = b"".join(published.streaming_content)
+    assert not opened(data).getexif().get_ifd(GPS_IFD) and b"PhoneMaker" not in data
+
+
+@pytest.mark.parametrize(
+    ("image", "field", "words"),
+    [
+        ({"content_base64": "bukan base64!"}, "images.0.content_base64", "base64"),
+        ({"content_base64": base64.b64encode(b"<html><script>x</script>").decode()}, "images", ""),
+        ({"alt": ""}, "images", ""),
+    ],
+)
+def test_bad_photos_are_refused_with_a_message_and_change_nothing(
+    office: dict[str, User],
+    assignment_data: dict[str, Any],
+    client: Client,
+    image: dict[str, Any],
+    field: str,
+    words: str,
+) -> None:
+    item = walk_to(office, assignment_data, "submit")
+
+    response = _submit(client, item.code, [{**_image(photo(800, 600)), **image}])
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert any(key.startswith(field) for key in errors), errors
+    assert words in " ".join(errors.values())
+    assert item.versions.count() == 0 and Attachment.objects.filter(item=item).count() == 0
