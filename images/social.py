@@ -31,3 +31,17 @@ def instagram_url(attachment: Attachment) -> str:
     rendition = renditions.social_rendition(attachment, renditions.instagram_use(attachment))
     renditions.rendition_bytes(rendition)
     return rendition.absolute_url()
+
+
+def preview_renditions(kind: str, attachments: list[Attachment]) -> list[renditions.Rendition]:
+    """What each channel will show of these images (the item page's preview per channel): the
+    crop the connector sends, or for the websites a mid-sized whole-image rendition."""
+    if kind == "instagram":
+        return [renditions.social_rendition(a, renditions.instagram_use(a)) for a in attachments]
+    if kind in ("facebook", "x"):
+        return [renditions.social_rendition(a, kind) for a in attachments]
+    shown = []
+    for attachment in attachments:
+        jpegs = [r for r in renditions.web_renditions(attachment) if r.content_type == "image/jpeg"]
+        shown.append(min(jpegs, key=lambda r: abs(r.width - 800)))
+    return shown

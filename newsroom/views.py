@@ -31,6 +31,8 @@ from accounts.models import User
 from channels import actions as channel_actions
 from channels import registry
 from channels.models import Publication
+from images import social
+from images.renditions import Rendition
 from lib import clock
 from newsroom import actions, forms
 from newsroom.errors import Conflict, Invalid, NotAllowed
@@ -287,11 +289,23 @@ class ChannelPreview:
     text: str
     truncated_at: int | None
     problems: list[str]
+    images: list[Rendition]
+
+    @property
+    def kept(self) -> str:
+        """The text as the channel shows it (all of it unless the channel cuts it)."""
+        return self.text if self.truncated_at is None else self.text[: self.truncated_at]
+
+    @property
+    def cut(self) -> str:
+        """What the channel leaves out (shown struck through in the preview)."""
+        return "" if self.truncated_at is None else self.text[self.truncated_at :]
 
 
 def _channel_previews(item: Item, version: Version) -> list[ChannelPreview]:
     """How the version will look on each target channel, and what would stop it posting."""
     previews = []
+    images = list(version.images.order_by("pk"))
     for kind in item.channels:
         if kind not in registry.kinds():
             continue
@@ -299,7 +313,11 @@ def _channel_previews(item: Item, version: Version) -> list[ChannelPreview]:
         preview = channel.render(version)
         previews.append(
             ChannelPreview(
-                str(channel.label), preview.text, preview.truncated_at, channel.validate(version)
+                str(channel.label),
+                preview.text,
+                preview.truncated_at,
+                channel.validate(version),
+                social.preview_renditions(kind, images),
             )
         )
     return previews

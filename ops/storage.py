@@ -1,10 +1,11 @@
 """The media storage on S3-compatible object storage, from the environment.
 
 Every object is private. ``url()`` answers Warta's own ``/media/<name>`` address, as the local
-storage does: the same permission-checked view serves the file (a draft only to staff, a posted
-image to anyone), pages keep working under the CSP (``img-src 'self'``), cached public pages never
-hold an expiring link, and nginx or a CDN can cache what the view marks public. A direct, signed
-and expiring link to the bucket is there for who needs one: ``signed_url()``.
+storage does: the same permission-checked views serve the files (uploaded originals only to
+staff; a posted image's metadata-free renditions, under /gambar/, to anyone), pages keep
+working under the CSP (``img-src 'self'``), cached public pages never hold an expiring link, and
+nginx or a CDN can cache what the view marks public. A direct, signed and expiring link to the
+bucket is there for who needs one: ``signed_url()``.
 """
 
 from __future__ import annotations
