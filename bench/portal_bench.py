@@ -421,7 +421,7 @@ def main() -> int:
         results = serve_and_measure(args, workdir, {})
     use_wrk = shutil.which("wrk") is not None and not args.python_client
     tool = "wrk (2 threads)" if use_wrk else "Python threads (http.client keep-alive)"
-    cache = "Redis" if args.redis else "database cache table"
+    cache = "Redis page cache" if args.redis else "page cache in each process's memory"
     report(results, args.items, f"{tool}; SQLite, {cache}")
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
