@@ -36,7 +36,10 @@ router = Router(tags=["items"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 ACTED = {200: ItemDetailOut, **ERRORS}
-ACTIONS = ("direct", "submit", "review", "forward", "verify", "handover", "post")
+# The SOP's acts, then the acts on a posted item (api/routes_retract.py).
+ACTIONS = (
+    "direct", "submit", "review", "forward", "verify", "handover", "post", "retract", "reopen",
+)  # fmt: skip
 
 
 def _find(items: ItemQuerySet, code: str) -> Item:
