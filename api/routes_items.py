@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
@@ -145,6 +146,10 @@ def submit(request: HttpRequest, code: str, payload: SubmitIn) -> ItemDetailOut:
     return _detail(request, code)
 
 
+# The fields of a photo that are its settings (focal point, privacy record), by the same names.
+IMAGE_SETTINGS = {f.name for f in dataclasses.fields(ImageSettings)} - {"blur_boxes"}
+
+
 def _image_upload(number: int, image: ImageIn) -> actions.ImageUpload:
     """A JSON photo as the action layer's upload; unreadable base64 is a 400 naming the photo."""
     try:
@@ -153,16 +158,7 @@ def _image_upload(number: int, image: ImageIn) -> actions.ImageUpload:
         raise Invalid(
             {f"images.{number}.content_base64": _("This is not base64-encoded file content.")}
         ) from exc
-    settings = ImageSettings(
-        focal_x=image.focal_x,
-        focal_y=image.focal_y,
-        identifiable_people=image.identifiable_people,
-        legal_basis=image.legal_basis,
-        minors=image.minors,
-        parent_consent_by=image.parent_consent_by,
-        parent_consent_on=image.parent_consent_on,
-        parent_consent_note=image.parent_consent_note,
-    )
+    settings = ImageSettings(**image.model_dump(include=IMAGE_SETTINGS))
     upload = SimpleUploadedFile(image.filename, content)
     return actions.ImageUpload(upload, image.alt, settings)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -9,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.html import strip_tags
 
 if TYPE_CHECKING:
-    from channels.models import ChannelAccount, Publication
+    from channels.models import Publication
     from newsroom.models import Version
 
 
@@ -113,7 +114,7 @@ class Draft:
         return (self.captions.get(kind) or "").strip() or default
 
 
-class Channel:
+class Channel(ABC):
     """Base connector. ``local`` connectors write only to Warta's own database, so they are
     published inside the posting transaction; the others go through the outbox worker."""
 
@@ -129,22 +130,21 @@ class Channel:
         """Problems with this content for this channel (used at submit time and at posting)."""
         return []
 
+    @abstractmethod
     def render(self, version: Version) -> Preview:
-        raise NotImplementedError
+        """Exactly what this channel will show of the version (the item page's preview)."""
 
+    @abstractmethod
     def publish(self, publication: Publication) -> Posted:
-        raise NotImplementedError
+        """Post it; raise ChannelError (permanent, transient or unknown) when that fails."""
 
+    @abstractmethod
     def find(self, publication: Publication) -> Posted | None:
         """The post made for this publication, if the platform has it (for reconciliation)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def retract(self, publication: Publication) -> None:
-        raise NotImplementedError
-
-    def test_connection(self, account: ChannelAccount) -> str:
-        """Call a harmless endpoint; a sentence saying who we are connected as (or raise)."""
-        raise NotImplementedError
+        """Take the post down (a post already gone counts as taken down)."""
 
 
 def _attachment_facts(attachment: Any) -> ImageFacts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -36,9 +37,13 @@ class RemoteChannel(Channel):
             publication.save(update_fields=["account"])
         return account
 
+    @abstractmethod
     def text(self, draft: Draft) -> str:
         """The words this channel posts (its caption, else a default built from the draft)."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def test_connection(self, account: ChannelAccount) -> str:
+        """Call a harmless endpoint; a sentence saying who we are connected as (or raise)."""
 
     def render(self, version: Version) -> Preview:
         return Preview(text=self.text(Draft.of(version)))

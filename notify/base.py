@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -75,7 +76,7 @@ class Sent:
     state: str = "sent"
 
 
-class Notifier:
+class Notifier(ABC):
     kind: ClassVar[str]
     label: ClassVar[str | Promise]
     # Where a delivery goes instead when this notifier fails for good.
@@ -86,9 +87,10 @@ class Notifier:
     def is_configured(self) -> bool:
         return True
 
+    @abstractmethod
     def address_for(self, user: User) -> str | None:
         """Where this user receives messages here (None: they cannot, so skip them)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def send(self, delivery: Delivery) -> Sent:
-        raise NotImplementedError
+        """Deliver one message; raise the notifier's error type when that fails."""

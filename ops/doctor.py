@@ -1,7 +1,9 @@
 """The checks of ``manage.py doctor``: each says OK, or what is wrong and what to do about it.
 
 Every check is a function returning the sentence for an OK line, or raising ``Problem`` with
-the sentence for a FAIL line; any other exception is a failure too, named by its message.
+the sentence for a FAIL line; a backend's own error (database, Redis, network, disk, S3) or a
+configuration error is a failure too, named by its message. Anything else is a bug in Warta
+and ends the command with its traceback.
 """
 
 from __future__ import annotations
@@ -18,17 +20,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.checks import Warning as CheckWarning
 from django.core.checks import run_checks
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http.request import validate_host
+from huey.exceptions import ResultTimeout, TaskException
 
 from ops import health
 
 # The placeholder of deploy/warta.env.example: a server must never run with it.
 EXAMPLE_SECRET_KEY = "change-me"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+# Failures a check reports as a FAIL line besides ``Problem``: a backend's own errors, and
+# settings Django refuses.
+REPORTED_ERRORS: tuple[type[Exception], ...] = (*health.BACKEND_ERRORS, ImproperlyConfigured)
 
 
 class Problem(Exception):
@@ -140,7 +149,7 @@ def check_cache() -> str:
         cache.set(key, "ok", 30)
         kept = cache.get(key) == "ok"
         cache.delete(key)
-    except Exception as exc:
+    except health.BACKEND_ERRORS as exc:
         raise Problem(
             f"the cache does not answer ({exc}): check REDIS_URL, or without Redis run "
             "manage.py createcachetable"
@@ -164,7 +173,7 @@ def job_check(worker_timeout: float) -> Callable[[], str]:
             return f"{queue}; jobs run inline (HUEY_IMMEDIATE)"
         try:
             answer = result.get(blocking=True, timeout=worker_timeout)
-        except Exception as exc:
+        except (ResultTimeout, TaskException) as exc:
             result.revoke()
             raise Problem(
                 f"{queue}, but no worker answered within {worker_timeout:g} s: start one "
@@ -182,12 +191,16 @@ def channel_checks() -> Iterator[tuple[str, Callable[[], str]]]:
     from channels import registry
     from channels.base import ChannelError
     from channels.models import ChannelAccount
+    from channels.remote import RemoteChannel
 
     for account in ChannelAccount.objects.filter(active=True).order_by("kind", "pk"):
 
         def check(account: ChannelAccount = account) -> str:
             try:
-                return str(registry.connector(account.kind).test_connection(account))
+                connector = registry.connector(account.kind)
+                if not isinstance(connector, RemoteChannel):
+                    return "built in: nothing to connect"
+                return connector.test_connection(account)
             except ChannelError as exc:
                 raise Problem(f"{exc.message} (fix it in Admin → Channel accounts)") from exc
 
@@ -240,5 +253,5 @@ def run(worker_timeout: float = 10.0) -> Iterator[Line]:
             yield Line(name, True, check())
         except Problem as exc:
             yield Line(name, False, str(exc))
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, never a traceback
+        except REPORTED_ERRORS as exc:
             yield Line(name, False, f"{type(exc).__name__}: {exc}")

@@ -11,16 +11,33 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import Error as DatabaseError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from redis.exceptions import RedisError
 
 log = logging.getLogger("warta.health")
 
 PATH = "/healthz"
+# How the backends fail: a database (Django's wrapper, or the job queue's own SQLite or
+# PostgreSQL connection), Redis, the network or local disk, and S3. Anything else is a bug and
+# is left to surface as one.
+BACKEND_ERRORS: tuple[type[Exception], ...] = (
+    DatabaseError,
+    sqlite3.Error,
+    psycopg.Error,
+    RedisError,
+    OSError,
+    BotoCoreError,
+    ClientError,
+)
 PROBE_NAME = ".warta-health"
 
 
@@ -67,7 +84,7 @@ CHECKS: dict[str, Callable[[], str]] = {
 def run(name: str) -> Result:
     try:
         return Result(name, True, CHECKS[name]())
-    except Exception as exc:  # noqa: BLE001 - any failure of a backend is "not healthy"
+    except BACKEND_ERRORS as exc:
         return Result(name, False, f"{type(exc).__name__}: {exc}")
 
 

@@ -33,6 +33,12 @@ class FakeRemote(Channel):
         FakeRemote.posted.append(publication.version.title)
         return Posted(external_id="r-1", permalink="https://remote.example/p/r-1")
 
+    def find(self, publication: Publication) -> Posted | None:
+        return None  # these tests never leave a post in doubt
+
+    def retract(self, publication: Publication) -> None:
+        FakeRemote.posted.remove(publication.version.title)
+
 
 @pytest.fixture
 def remote(monkeypatch: pytest.MonkeyPatch) -> type[FakeRemote]:
