@@ -11,6 +11,7 @@ from accounts.demo import DEMO_TOTP_SECRET
 from accounts.mfa import enrol_totp, requires_mfa
 from accounts.models import Role, User
 from lib import clock
+from ops.testing import own_databases, redis_db
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -21,19 +22,27 @@ def _jobs_run_inline() -> None:
     HUEY.immediate = True
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """The test database is this run's own (ops/testing/own_databases.py)."""
+    own_databases.give_test_databases_our_name()
+
+
 @pytest.fixture(autouse=True)
 def _empty_shared_cache() -> None:
     """Each test starts with an empty cache. The database cache (the default) is rolled back
     with each test's transaction; a Redis cache (REDIS_URL, CI's PostgreSQL pass) outlives it,
     and login throttling counts would leak from one test into the next."""
-    from django.conf import settings as django_settings
     from django.core.cache import caches
 
-    # The portal's pages are keyed by a generation number that each test's rolled-back
-    # database starts again, so a page kept from an earlier test could be served.
-    caches["portal"].clear()
-    if "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
-        caches["default"].clear()
+    redis_url = own_databases.own_redis_url()
+    if redis_url:
+        # The run's own Redis database (claimed empty at start): the caches and the job queue.
+        redis_db.empty(redis_url)
+    else:
+        # The portal's pages are keyed by a generation number that each test's rolled-back
+        # database starts again, so a page kept from an earlier test could be served.
+        caches["portal"].clear()
 
 
 @pytest.fixture(autouse=True)

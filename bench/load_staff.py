@@ -345,7 +345,8 @@ def main() -> int:
     from cryptography.fernet import Fernet
     from django.conf import settings
 
-    from ops.testing.cluster import Cluster, child_env, private_redis_db
+    from ops.testing.cluster import Cluster, child_env
+    from ops.testing.redis_db import private_db
 
     people = staff(max(1, args.staff // 10))
     keys = Fernet.generate_key().decode()
@@ -355,7 +356,7 @@ def main() -> int:
     office = Office(people)
     results = Results()
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    with private_redis_db(redis_url) as redis:
+    with private_db(redis_url) as redis:
         env = child_env(
             database=database, redis=redis, var_dir=workdir, secret_key=settings.SECRET_KEY,
             secrets_keys=keys,

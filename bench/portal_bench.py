@@ -412,10 +412,10 @@ def main() -> int:
     line = "Warta static ceiling file, twenty kilobytes of plain text for the benchmark.\n"
     static_file.write_text((line * (20 * 1024 // len(line) + 1))[: 20 * 1024])
 
-    from ops.testing.cluster import private_redis_db
+    from ops.testing.redis_db import private_db
 
     if args.redis:
-        with private_redis_db(args.redis) as redis_url:
+        with private_db(args.redis) as redis_url:
             results = serve_and_measure(args, workdir, {"REDIS_URL": redis_url})
     else:
         results = serve_and_measure(args, workdir, {})

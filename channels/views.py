@@ -86,7 +86,7 @@ def _planned(start: datetime, end: datetime) -> list[Item]:
 @require_GET
 def publishing_calendar(request: HttpRequest) -> HttpResponse:
     """A month of scheduled and posted publications, per day and channel."""
-    today = timezone.localdate(clock.now())
+    today = clock.today()
     first = _month(request.GET.get("month", ""), today)
     weeks_of_dates = calendar.Calendar().monthdatescalendar(first.year, first.month)
     days = {d: Day(d, d.month == first.month, d == today) for w in weeks_of_dates for d in w}

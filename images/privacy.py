@@ -88,7 +88,7 @@ def problems(settings: ImageSettings) -> list[str]:
     found = []
     if settings.legal_basis and settings.legal_basis not in LegalBasis.values:
         found.append(_("Choose a legal basis from the list."))
-    if settings.parent_consent_on and settings.parent_consent_on > clock.now().date():
+    if settings.parent_consent_on and settings.parent_consent_on > clock.today():
         found.append(_("The date of the parent's consent cannot be in the future."))
     if len(settings.blur_boxes) > MAX_BOXES:
         found.append(_("Mark at most %(count)d areas to blur.") % {"count": MAX_BOXES})

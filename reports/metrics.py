@@ -64,7 +64,7 @@ def _tz() -> ZoneInfo:
 
 
 def today() -> date:
-    return clock.now().astimezone(_tz()).date()
+    return clock.today()
 
 
 @dataclass(frozen=True)

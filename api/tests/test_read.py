@@ -77,7 +77,7 @@ def test_it_lists_items_with_filters(api: ApiClient, walk: Any, assign_body: Any
     assert codes(step=3) == [at_submit]
     assert codes(region="18.71") == [in_bandar_lampung]
     assert codes(person="operator1") == [at_submit]
-    today = clock.now().date()
+    today = clock.today()
     assert len(codes(**{"from": today.isoformat(), "to": today.isoformat()})) == 3
     assert codes(**{"from": (today + timedelta(days=1)).isoformat()}) == []
     row = api.get("/items", as_user="kasi", step=3).json()["items"][0]

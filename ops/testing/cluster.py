@@ -21,20 +21,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 from ops.management.commands.serve import _stop_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
-# Redis databases this helper may take (0 stays for the developer's own `make run`).
-REDIS_DBS = range(15, 0, -1)
-REDIS_LOCK_KEY = "warta:cluster:lock"
 
 
 def free_port() -> int:
@@ -52,33 +48,6 @@ def database_url(settings_dict: dict[str, Any]) -> str:
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or "5432"
     return f"postgres://{auth}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
-
-
-@contextlib.contextmanager
-def private_redis_db(url: str, *, ttl: int = 900) -> Iterator[str]:
-    """``url`` pointed at a Redis database no other cluster uses right now.
-
-    Each candidate database is taken with a SET NX lock (expiring, so a killed run frees it);
-    on exit the job queue and the lock are removed, so parallel runs never share jobs.
-    """
-    import redis
-
-    parts = urlsplit(url)
-    for number in REDIS_DBS:
-        candidate = urlunsplit(parts._replace(path=f"/{number}"))
-        client = redis.Redis.from_url(candidate)
-        if client.set(REDIS_LOCK_KEY, str(os.getpid()), nx=True, ex=ttl):
-            break
-        client.close()
-    else:
-        raise RuntimeError(f"every Redis database 1-15 at {url} is taken by another run")
-    try:
-        client.flushdb()  # left-overs of a killed run that used this database
-        client.set(REDIS_LOCK_KEY, str(os.getpid()), ex=ttl)
-        yield candidate
-    finally:
-        client.flushdb()
-        client.close()
 
 
 def child_env(

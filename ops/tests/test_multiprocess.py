@@ -42,7 +42,8 @@ from lib.canonical import sha256_of
 from newsroom import actions, audit
 from newsroom.models import AuditEntry, Item, StepRun, Version, new_code
 from newsroom.tests.helpers import walk_to
-from ops.testing.cluster import Cluster, child_env, database_url, private_redis_db
+from ops.testing.cluster import Cluster, child_env, database_url
+from ops.testing.redis_db import private_db
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
@@ -74,7 +75,7 @@ def cluster(
         database = database_url(connection.settings_dict)
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     keys = Fernet.generate_key().decode()
-    with pytest.MonkeyPatch.context() as patch, private_redis_db(redis_url) as redis:
+    with pytest.MonkeyPatch.context() as patch, private_db(redis_url) as redis:
         # Channel secrets written here must be readable by the workers.
         patch.setenv("WARTA_SECRETS_KEYS", keys)
         env = child_env(
