@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +44,18 @@ def _empty_shared_cache() -> None:
         # The portal's pages are keyed by a generation number that each test's rolled-back
         # database starts again, so a page kept from an earlier test could be served.
         caches["portal"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _office_language() -> Iterator[None]:
+    """Each test starts in the office's language. A request in English activates English for
+    the thread (LocaleMiddleware does not switch back), and would leak into the next test."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +125,13 @@ def png_bytes() -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def pytest_report_header() -> str:
+    """The hour the run starts at, in UTC and in the office's zone (CI moves it with faketime)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(UTC)
+    jakarta = now.astimezone(ZoneInfo("Asia/Jakarta"))
+    return f"clock: {now:%Y-%m-%d %H:%M} UTC = {jakarta:%Y-%m-%d %H:%M} Asia/Jakarta"

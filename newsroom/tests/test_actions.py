@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -200,6 +200,18 @@ def test_an_action_at_the_wrong_step_is_a_conflict(
     assert (StepRun.objects.count(), AuditEntry.objects.count()) == before
 
 
+@pytest.mark.parametrize("waiting_for", ["review", "forward", "verify"])
+def test_the_operator_cannot_submit_while_the_kasi_or_kabid_holds_the_item(
+    office: Office, assignment_data: dict[str, Any], waiting_for: str
+) -> None:
+    item = walk_to(office, assignment_data, waiting_for)
+    before = (StepRun.objects.count(), Version.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(Conflict):
+        actions.submit(office["operator1"], item, title="Judul baru", body="Isi baru.")
+    assert (StepRun.objects.count(), Version.objects.count(), AuditEntry.objects.count()) == before
+    assert item.open_run().action == waiting_for  # type: ignore[union-attr]
+
+
 def test_a_new_version_after_verification_goes_back_to_review(
     office: Office, assignment_data: dict[str, Any]
 ) -> None:
@@ -367,6 +379,37 @@ def test_finished_runs_carry_wall_clock_and_business_durations(
     for run in item.step_runs.all():
         assert run.duration_seconds is not None and run.business_seconds is not None
         assert 0 <= run.business_seconds <= run.duration_seconds
+
+
+@pytest.mark.parametrize(
+    ("started", "wall", "business"),
+    [
+        # Monday 09:00 in Jakarta: all of the 7 min 30 s fall in office hours.
+        ("2026-12-07T02:00:00+00:00", 450, 450),
+        # Monday 15:55 in Jakarta: 5 minutes before office hours end at 16:00.
+        ("2026-12-07T08:55:00+00:00", 450, 300),
+        # Saturday 01:00 in Jakarta (Friday evening in UTC): no office time at all.
+        ("2026-12-11T18:00:00+00:00", 450, 0),
+    ],
+)
+def test_a_finished_run_measures_its_own_clock_and_office_time(
+    office: Office,
+    assignment_data: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    started: str,
+    wall: int,
+    business: int,
+) -> None:
+    start = datetime.fromisoformat(started)
+    monkeypatch.setattr(clock, "now", lambda: start)
+    assignment_data["activity_starts_at"] = start + timedelta(days=1)
+    item = walk_to(office, assignment_data, "review")
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=wall))
+
+    actions.review(office["kasi"], item, decision="approve")
+
+    run = item.step_runs.get(action="review")
+    assert (run.duration_seconds, run.business_seconds) == (wall, business)
 
 
 def test_a_return_records_its_reason(office: Office, assignment_data: dict[str, Any]) -> None:

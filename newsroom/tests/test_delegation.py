@@ -75,3 +75,25 @@ def test_someone_without_a_delegation_still_cannot_act(
     with pytest.raises(NotAllowed):
         actions.verify(office["operator2"], item, decision="approve")
     assert office["operator2"].role == Role.OPERATOR
+
+
+def test_the_delegate_cannot_act_before_the_period_starts(
+    office: dict[str, User], assignment_data: dict[str, Any]
+) -> None:
+    now = clock.now()
+    Delegation.objects.create(
+        principal=office["kabid"],
+        delegate=office["kasi"],
+        kind=Delegation.Kind.PLT,
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(days=3),
+        created_by=office["admin"],
+    )
+    item = walk_to(office, assignment_data, "verify")
+
+    with pytest.raises(NotAllowed):
+        actions.verify(office["kasi"], item, decision="approve")
+    with pytest.raises(NotAllowed):
+        actions.assign(office["kasi"], Assignment(**assignment_data))
+    item.refresh_from_db()
+    assert not item.step_runs.filter(action="verify", finished_at__isnull=False).exists()

@@ -10,12 +10,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-START_TIMEOUT = 40
+# A liveness guard, not a speed goal: on a loaded 2-core machine gunicorn and the worker can take
+# tens of seconds to import Django.
+START_TIMEOUT = 120
 
 
 def free_port() -> int:
@@ -37,12 +40,22 @@ def is_running(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_for_http(url: str, server: subprocess.Popen[str]) -> int:
+@dataclass
+class Served:
+    server: subprocess.Popen[str]
+    port: int
+    log: Path
+
+    def output(self) -> str:
+        """What serve and its children printed."""
+        return self.log.read_text()
+
+
+def wait_for_http(url: str, served: Served) -> int:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            output = server.stdout.read() if server.stdout else ""
-            pytest.fail(f"serve exited early with {server.returncode}: {output}")
+        if served.server.poll() is not None:
+            pytest.fail(f"serve exited early with {served.server.returncode}: {served.output()}")
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return int(response.status)
@@ -52,7 +65,7 @@ def wait_for_http(url: str, server: subprocess.Popen[str]) -> int:
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def serve(tmp_path: Path) -> Iterator[Served]:
     port = free_port()
     env = {
         **os.environ,
@@ -64,15 +77,19 @@ def serve(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     # The suite runs with HUEY_IMMEDIATE=1; a served Warta has a real worker.
     for name in ("DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE"):
         env.pop(name, None)
+    # Output goes to a file, not a pipe: a pipe nobody reads fills up (64 KiB of access and
+    # worker logs) and blocks the children that write to it.
+    log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1"],
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield server, port
+    yield Served(server, port, tmp_path / "serve.log")
+    log.close()
     if server.poll() is None:
         server.terminate()
         try:
@@ -83,17 +100,18 @@ def serve(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
 
 
 def test_it_serves_and_stops_both_children_on_sigint(
-    serve: tuple[subprocess.Popen[str], int],
+    serve: Served,
 ) -> None:
-    server, port = serve
+    server, port = serve.server, serve.port
 
-    assert wait_for_http(f"http://127.0.0.1:{port}/admin/login/", server) == 200
+    assert wait_for_http(f"http://127.0.0.1:{port}/admin/login/", serve) == 200
     children = children_of(server.pid)
     commands = sorted(_cmdline(pid) for pid in children)
     assert "gunicorn warta.wsgi:application" in commands[0]
     assert "manage.py run_huey" in commands[1]
     server.send_signal(signal.SIGINT)
-    output, _ = server.communicate(timeout=40)
+    server.wait(timeout=60)
+    output = serve.output()
 
     assert server.returncode == 0, output
     assert not [pid for pid in children if is_running(pid)]
@@ -102,14 +120,15 @@ def test_it_serves_and_stops_both_children_on_sigint(
 
 
 def test_it_stops_the_web_server_when_the_worker_dies(
-    serve: tuple[subprocess.Popen[str], int],
+    serve: Served,
 ) -> None:
-    server, port = serve
-    wait_for_http(f"http://127.0.0.1:{port}/admin/login/", server)
+    server, port = serve.server, serve.port
+    wait_for_http(f"http://127.0.0.1:{port}/admin/login/", serve)
     web, jobs = sorted(children_of(server.pid), key=lambda pid: "huey" in _cmdline(pid))
 
     os.kill(jobs, signal.SIGKILL)
-    output, _ = server.communicate(timeout=40)
+    server.wait(timeout=60)
+    output = serve.output()
 
     assert server.returncode == 1
     assert "the jobs process exited" in output
@@ -117,10 +136,10 @@ def test_it_stops_the_web_server_when_the_worker_dies(
 
 
 def test_it_stops_its_children_when_it_is_killed(
-    serve: tuple[subprocess.Popen[str], int],
+    serve: Served,
 ) -> None:
-    server, port = serve
-    wait_for_http(f"http://127.0.0.1:{port}/admin/login/", server)
+    server, port = serve.server, serve.port
+    wait_for_http(f"http://127.0.0.1:{port}/admin/login/", serve)
     children = children_of(server.pid)
 
     server.kill()
@@ -139,7 +158,7 @@ def test_it_refuses_to_serve_with_jobs_run_inline(tmp_path: Path) -> None:
         env={**os.environ, "WARTA_VAR_DIR": str(tmp_path), "HUEY_IMMEDIATE": "1"},
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=START_TIMEOUT,
         check=False,
     )
 
@@ -158,7 +177,7 @@ def test_it_refuses_a_port_in_use(tmp_path: Path) -> None:
             env={**os.environ, "WARTA_VAR_DIR": str(tmp_path), "HUEY_IMMEDIATE": "0"},
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=START_TIMEOUT,
             check=False,
         )
 
