@@ -1,6 +1,6 @@
 """django-allauth adapters: accounts are made by the administrator, never by sign-up; every
 password allauth checks goes through Warta's throttle, counted by Warta's client address; a person
-who must use a second step cannot remove their last one."""
+who must use a second step cannot remove their last one; two-step secrets are stored encrypted."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.http import HttpRequest
 
-from accounts import throttle
+from accounts import mfa_secrets, throttle
 from accounts.addresses import client_address
 from accounts.mfa import SECOND_FACTORS, requires_mfa
 from accounts.models import User
@@ -54,6 +54,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """Authenticator-app secrets and recovery-code seeds, encrypted with the key ring of
+        the channel secrets before allauth stores them."""
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.decrypt(encrypted_text)
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A Kabid, Kasi or admin keeps at least one app or security key."""
         user = User.objects.get(pk=authenticator.user_id)

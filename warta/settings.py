@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from lib.owner_only import owner_only_file
 from ops.s3conf import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ def _secret_key() -> str:
 
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(get_random_secret_key())
@@ -139,7 +141,8 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, creating the file for Warta's user only (0600).
+            "ENGINE": "warta.sqlite3",
             "NAME": str(SQLITE_PATH),
             # IMMEDIATE: a transaction takes the write lock when it begins, so two decisions on
             # one item serialise instead of failing with "database is locked" on upgrade.
@@ -215,7 +218,8 @@ elif WARTA_JOBS == "sqlite":
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "warta",
-        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        # Created for Warta's user only (0600) before huey opens it, as it does on start-up.
+        "filename": str(owner_only_file(VAR_DIR / "jobs.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
     }
 else:
@@ -347,9 +351,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        # Public files that nginx serves from disk in production (docs/deploy.md).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 # Media on S3-compatible storage (AWS, MinIO, Ceph, ...) when WARTA_S3_BUCKET is set; every
 # object private, served through Warta's own views (ops/storage.py).
@@ -358,6 +366,10 @@ if S3_STORAGE := s3_storage(os.environ):
 WHITENOISE_MAX_AGE = 31536000
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads, renditions and report exports on local disk: for Warta's user only (they are served
+# through Warta's permission-checked view, never by nginx from disk).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 UPLOAD_MAX_BYTES = envint("WARTA_UPLOAD_MAX_BYTES", 40_000_000)
 # Images: at most this many pixels (a 200 MP phone photo passes; a decompression bomb does not).
 IMAGE_MAX_PIXELS = envint("WARTA_IMAGE_MAX_PIXELS", 210_000_000)
