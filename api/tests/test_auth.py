@@ -79,7 +79,7 @@ def test_it_refuses_an_inactive_user(client: Client, office: dict[str, User]) ->
 
 
 @override_settings(LOGIN_ATTEMPTS_LIMIT=3)
-def test_it_locks_out_after_repeated_failures_even_with_the_right_password(
+def test_an_address_waits_after_repeated_failures_even_with_the_right_password(
     client: Client, office: dict[str, User]
 ) -> None:
     for _attempt in range(3):
@@ -94,7 +94,7 @@ def test_it_locks_out_after_repeated_failures_even_with_the_right_password(
 
 
 @override_settings(LOGIN_ADDRESS_LIMIT=3)
-def test_it_locks_out_an_address_that_guesses_across_usernames(
+def test_an_address_that_guesses_across_usernames_waits(
     client: Client, office: dict[str, User]
 ) -> None:
     for username in ("kasi", "operator1", "operator2"):
