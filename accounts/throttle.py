@@ -26,6 +26,7 @@ process sees the same numbers. Each decision is logged on ``warta.security``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from dataclasses import dataclass
@@ -72,8 +73,14 @@ def _username(username: str) -> str:
     return username.strip().lower()[:150]
 
 
+def _user_key(username: str) -> str:
+    """The username in a cache key: hashed, since it is whatever the form or the API call
+    carried (spaces, control characters, any length)."""
+    return hashlib.sha256(_username(username).encode()).hexdigest()[:32]
+
+
 def _counter_keys(username: str, address: str) -> dict[str, str]:
-    user, addr = _username(username), address_key(address)
+    user, addr = _user_key(username), address_key(address)
     return {
         PAIR: f"signin-fail:pair:{addr}:{user}",
         ADDRESS: f"signin-fail:addr:{addr}",
@@ -82,7 +89,7 @@ def _counter_keys(username: str, address: str) -> dict[str, str]:
 
 
 def _known_key(username: str, address: str) -> str:
-    return f"signin-ok:{address_key(address)}:{_username(username)}"
+    return f"signin-ok:{address_key(address)}:{_user_key(username)}"
 
 
 def _free(counter: str) -> int:

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle
 
 from accounts import actions, throttle
-from accounts.addresses import client_address
+from accounts.addresses import address_key, client_address
 from accounts.mfa import check_code, has_second_factor, requires_mfa
 from accounts.models import TOKEN_CODE_PATTERN, ApiToken, User
 from api.auth import current_token, current_user
@@ -28,10 +28,10 @@ TOKEN_CODE = re.compile(TOKEN_CODE_PATTERN)
 
 class ClientAddressThrottle(AnonRateThrottle):
     """ninja's per-address request limit, counted by Warta's client address (never by a
-    forwarded header that no trusted proxy wrote)."""
+    forwarded header that no trusted proxy wrote; IPv6 per /64, like the sign-in throttle)."""
 
     def get_ident(self, request: HttpRequest) -> str:
-        return client_address(request)
+        return address_key(client_address(request))
 
 
 class TokenInfoOut(Schema):
