@@ -4,9 +4,10 @@ The second step itself (asking the code after the password, recovery codes, WebA
 django-allauth's; Warta decides only *who* needs it (the Kabid, the Kasi, administrators and
 every staff account of the Django admin) and enrols the demo office with a known secret.
 
-Not covered, on purpose: the API (``/api/v1/``) authenticates with bearer tokens that only an
-administrator issues, and the WhatsApp webhook acts only for the phone number registered on a
-staff account; neither holds a browser session that a stolen password could open.
+Not a browser session, on purpose: the API (``/api/v1/``) authenticates with bearer tokens,
+issued for the password and, for these roles, the authenticator code (api/routes_auth.py); the
+WhatsApp webhook acts only for the phone number registered on a staff account. The secrets
+themselves are stored encrypted (accounts/mfa_secrets.py).
 """
 
 from __future__ import annotations

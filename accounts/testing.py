@@ -10,15 +10,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from accounts.demo import DEMO_TOTP_SECRET
 from accounts.mfa import totp_code
+from lib import clock
 
 PASSWORD = "rahasia-123"
+
+
+class MovableClock:
+    """Warta's clock (lib.clock) held still, moved on by the test: throttle waits and session
+    lifetimes read it. (Authenticator codes follow the real time, as a phone's app does.)"""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = clock.now()
+        monkeypatch.setattr(clock, "now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 def candidate_codes(secret: str = DEMO_TOTP_SECRET) -> Iterator[str]:

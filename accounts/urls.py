@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from allauth.account import views as allauth_views
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts import views
+from accounts.models import TOKEN_CODE_PATTERN
 
 # Only the parts of allauth that Warta uses live under /akun/: the second step, authenticator
 # setup, recovery codes and security keys (2fa/), asking the password again before changing
@@ -39,5 +40,10 @@ allauth_urlpatterns = [
 urlpatterns = [
     path("masuk/", views.ThrottledLoginView.as_view(), name="login"),
     path("keluar/", LogoutView.as_view(), name="logout"),
+    re_path(
+        rf"^akun/token/(?P<code>{TOKEN_CODE_PATTERN})/cabut/$",
+        views.revoke_token,
+        name="revoke_api_token",
+    ),
     path("akun/", include(allauth_urlpatterns)),
 ]

@@ -116,13 +116,15 @@ def install(api: NinjaAPI, body_params: set[str]) -> None:
 
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        return error(
+        seconds = math.ceil(exc.wait or 60)
+        response = error(
             api,
             request,
             429,
-            _("Too many requests; wait %(seconds)d seconds and try again.")
-            % {"seconds": math.ceil(exc.wait or 60)},
+            _("Too many requests; wait %(seconds)d seconds and try again.") % {"seconds": seconds},
         )
+        response["Retry-After"] = str(seconds)
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

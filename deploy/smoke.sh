@@ -83,7 +83,8 @@ WARTA_HSTS_SECONDS=0
 WARTA_HSTS_PRELOAD=0
 EOF
 if [ "$USE_NGINX" = 0 ]; then
-	printf 'WARTA_BEHIND_TLS_PROXY=0\nWARTA_SSL_REDIRECT=0\nWARTA_SECURE_COOKIES=0\n' >>"$ENV_FILE"
+	# No proxy in front: curl talks to gunicorn itself, and no X-Forwarded-For is believed.
+	printf 'WARTA_BEHIND_TLS_PROXY=0\nWARTA_TRUSTED_PROXIES=\nWARTA_SSL_REDIRECT=0\nWARTA_SECURE_COOKIES=0\n' >>"$ENV_FILE"
 fi
 chmod 600 "$ENV_FILE"
 set -a

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import platform
 import subprocess
 import tarfile
@@ -176,17 +177,34 @@ def dump_database(target: Path) -> int:
     return rows
 
 
+def _owner_only(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.mode = 0o600
+    return info
+
+
+def _open_owner_only(path: Path) -> IO[bytes]:
+    """A new file (replacing one left behind) that only Warta's user can read: the archive
+    holds every row, password hashes and encrypted secrets included."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a partial file left by a failed run may have another mode
+    return os.fdopen(fd, "wb")
+
+
 def create(path: Path) -> Summary:
-    """Write the archive to ``path``, through a temporary name: a failure leaves no half file."""
+    """Write the archive to ``path``, through a temporary name: a failure leaves no half file.
+    The archive and every entry in it are for the owner only (0600; a new folder 0700)."""
     path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     media: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        _open_owner_only(partial) as raw,
+    ):
         db_file = Path(tmp) / DB_NAME
         rows = dump_database(db_file)
-        with tarfile.open(partial, "w:gz") as archive:
-            archive.add(db_file, arcname=DB_NAME)
+        with tarfile.open(fileobj=raw, mode="w:gz") as archive:
+            archive.add(db_file, arcname=DB_NAME, filter=_owner_only)
             for name in media_names():
                 info = tarfile.TarInfo(MEDIA_PREFIX + name)
                 info.size, info.mtime, info.mode = (

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from lib.owner_only import owner_only_file
 from ops.s3conf import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ def _secret_key() -> str:
 
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(get_random_secret_key())
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A session ends after its idle timeout or absolute lifetime (accounts/sessions.py).
+    "accounts.middleware.SessionLifetimeMiddleware",
     # A Kabid, Kasi or admin without an authenticator may open only its setup page.
     "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,7 +141,8 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, creating the file for Warta's user only (0600).
+            "ENGINE": "warta.sqlite3",
             "NAME": str(SQLITE_PATH),
             # IMMEDIATE: a transaction takes the write lock when it begins, so two decisions on
             # one item serialise instead of failing with "database is locked" on upgrade.
@@ -176,6 +181,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "warta_cache",
+            # Sign-in throttling counts live here: a flood of guesses must not cull them
+            # (Django's default keeps 300 entries).
+            "max_entries": "100000",
         },
         "portal": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -210,7 +218,8 @@ elif WARTA_JOBS == "sqlite":
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "warta",
-        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        # Created for Warta's user only (0600) before huey opens it, as it does on start-up.
+        "filename": str(owner_only_file(VAR_DIR / "jobs.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
     }
 else:
@@ -233,14 +242,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins allowed per username and per address within the window, UI and API alike.
+# Failed sign-ins (passwords and second-step codes, web and API) slow the guesser down and lock
+# nobody out (accounts/throttle.py, docs/security.md): free failures per username and address,
+# per address (all usernames) and per username (from addresses it has not signed in from); past
+# each, every attempt waits LOGIN_DELAY seconds after the last failure, doubled per failure, at
+# most LOGIN_DELAY_MAX. Counts are forgotten LOGIN_ATTEMPTS_WINDOW seconds after the last one.
 LOGIN_ATTEMPTS_LIMIT = envint("WARTA_LOGIN_ATTEMPTS_LIMIT", 5)
-LOGIN_ATTEMPTS_WINDOW = envint("WARTA_LOGIN_ATTEMPTS_WINDOW", 300)
+LOGIN_ADDRESS_LIMIT = envint("WARTA_LOGIN_ADDRESS_LIMIT", 30)
+LOGIN_USERNAME_LIMIT = envint("WARTA_LOGIN_USERNAME_LIMIT", 20)
+LOGIN_DELAY = envint("WARTA_LOGIN_DELAY", 30)
+LOGIN_DELAY_MAX = envint("WARTA_LOGIN_DELAY_MAX", 900)
+LOGIN_ATTEMPTS_WINDOW = envint("WARTA_LOGIN_ATTEMPTS_WINDOW", 3600)
+LOGIN_KNOWN_ADDRESS_DAYS = envint("WARTA_LOGIN_KNOWN_ADDRESS_DAYS", 30)
+# The proxies in front of Warta (addresses or networks, comma-separated): only their
+# X-Forwarded-For is believed when throttles look for the client's address
+# (accounts/addresses.py). nginx on the same machine: 127.0.0.1,::1. Default: none.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("WARTA_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 API_TOKEN_TTL_DAYS = envint("WARTA_API_TOKEN_TTL_DAYS", 30)
+# Browser sessions (accounts/sessions.py): an idle timeout and an absolute lifetime, shorter for
+# the Kabid, the Kasi, administrators and staff than for operators.
+HEADS_SESSION_IDLE_MINUTES = envint("WARTA_HEADS_SESSION_IDLE_MINUTES", 30)
+HEADS_SESSION_MAX_HOURS = envint("WARTA_HEADS_SESSION_MAX_HOURS", 12)
+SESSION_IDLE_MINUTES = envint("WARTA_SESSION_IDLE_MINUTES", 480)
+SESSION_MAX_HOURS = envint("WARTA_SESSION_MAX_HOURS", 168)
+# The cookie lives no longer than the longest session (each session's own expiry follows its
+# deadlines).
+SESSION_COOKIE_AGE = max(SESSION_MAX_HOURS, HEADS_SESSION_MAX_HOURS) * 3600
 # django-allauth: sign-in by username, no sign-up (the admin creates accounts), a second step
 # (authenticator app, security key, recovery codes) required for Kabid, Kasi and admins
-# (accounts/mfa.py). Its failed-login limit uses the same numbers as Warta's throttle; it also
-# counts wrong codes at the second step.
+# (accounts/mfa.py). Its own failed-login limit is off: Warta's throttle counts every password
+# and code it checks (accounts/adapter.py, accounts/forms.py).
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -254,16 +287,16 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": (
-        f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_WINDOW}s/ip,"
-        f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_WINDOW}s/key"
-    ),
+    "login_failed": None,
+    # allauth's flood guard on the sign-in page, per address: above what an office's people
+    # behind one NAT ever post in a minute (allauth's default, 30, is not), so a stranger there
+    # cannot keep the page closed to them. Guessing itself is Warta's throttle's to slow down.
+    "login": "120/m/ip",
 }
-# Behind nginx every request comes from 127.0.0.1: failed sign-ins are then counted per address
-# that nginx appends to X-Forwarded-For, or one person's typos would lock out the whole office.
-ALLAUTH_TRUSTED_PROXY_COUNT = 1 if envbool("WARTA_BEHIND_TLS_PROXY") else 0
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
     "add_webauthn": "accounts.forms.AddWebAuthnForm",
     "edit_webauthn": "accounts.forms.EditWebAuthnForm",
 }
@@ -318,9 +351,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        # Public files that nginx serves from disk in production (docs/deploy.md).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 # Media on S3-compatible storage (AWS, MinIO, Ceph, ...) when WARTA_S3_BUCKET is set; every
 # object private, served through Warta's own views (ops/storage.py).
@@ -329,6 +366,10 @@ if S3_STORAGE := s3_storage(os.environ):
 WHITENOISE_MAX_AGE = 31536000
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads, renditions and report exports on local disk: for Warta's user only (they are served
+# through Warta's permission-checked view, never by nginx from disk).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 UPLOAD_MAX_BYTES = envint("WARTA_UPLOAD_MAX_BYTES", 40_000_000)
 # Images: at most this many pixels (a 200 MP phone photo passes; a decompression bomb does not).
 IMAGE_MAX_PIXELS = envint("WARTA_IMAGE_MAX_PIXELS", 210_000_000)

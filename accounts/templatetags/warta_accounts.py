@@ -6,8 +6,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from accounts import mfa
-from accounts.models import User
+from accounts import actions, mfa
+from accounts.models import ApiToken, User
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ def bootstrap_widget(field: BoundField) -> SafeString:
 def must_enrol(user: User) -> bool:
     """True while the signed-in person still has to set up their second step."""
     return bool(user.is_authenticated and mfa.must_enrol(user))
+
+
+@register.simple_tag
+def api_tokens(user: User) -> list[ApiToken]:
+    """The signed-in person's valid API tokens, the newest first (the profile page)."""
+    return list(actions.tokens_of(user))

@@ -351,8 +351,8 @@ def test_demo_totp_prints_nothing_for_a_real_secret(new_kabid: User) -> None:
 def test_behind_nginx_failures_count_per_client_not_per_proxy(
     client: Client, office: Office, settings: Any
 ) -> None:
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
-    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.LOGIN_ADDRESS_LIMIT = 3
     for _attempt in range(3):
         client.post(
             reverse("login"),

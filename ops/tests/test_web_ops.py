@@ -155,6 +155,7 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://warta.lampungprov.go.id",
     "CSRF_TRUSTED_ORIGINS": "https://warta.lampungprov.go.id",
     "WARTA_BEHIND_TLS_PROXY": "1",
+    "WARTA_TRUSTED_PROXIES": "127.0.0.1,::1",
     "WARTA_SSL_REDIRECT": "1",
     "WARTA_HSTS_SECONDS": "31536000",
     "WARTA_HSTS_PRELOAD": "1",

@@ -1,4 +1,5 @@
-"""Re-encrypt every channel account's secrets with the current (first) key.
+"""Re-encrypt every channel account's secrets with the current (first) key, and the two-step
+(MFA) secrets that share the key ring.
 
 With ``WARTA_SECRETS_KEYS``: put the new key first, run this, then remove the old key.
 With the embedded key file: ``--new-key`` adds a new key first, re-encrypts, and drops the old
@@ -13,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts.mfa_secrets import MfaSecretUnreadable, rotate_mfa_secrets
 from channels import secrets
 from channels.models import ChannelAccount
 
@@ -46,6 +48,14 @@ class Command(BaseCommand):
                     ) from exc
                 account.save(update_fields=["secrets_encrypted"])
                 count += 1
+            # Two-step (MFA) secrets share the key ring (accounts/mfa_secrets.py).
+            try:
+                authenticators = rotate_mfa_secrets()
+            except MfaSecretUnreadable as exc:
+                raise CommandError(f"{exc}: nothing was changed") from exc
         if options["new_key"]:
             secrets.drop_old_keys_from_file()
         self.stdout.write(f"Re-encrypted the secrets of {count} channel account(s).")
+        self.stdout.write(
+            f"Re-encrypted the two-step secrets of {authenticators} authenticator(s)."
+        )
