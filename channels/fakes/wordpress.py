@@ -2,8 +2,9 @@
 
 Like a real site it advertises its API root in a ``Link: <…>; rel="https://api.w.org/"``
 header: ``/wp-json/`` with pretty permalinks, ``/index.php?rest_route=/`` on "Plain" ones
-(``fake.wp_permalinks = "plain"``), where ``/wp-json/...`` is answered by the front page: 200
-with HTML, nothing done. Titles are HTML to WordPress (``shown`` is what a reader sees).
+(``fake.wp_permalinks = "plain"``), where ``/wp-json/...`` is answered like a page: a GET is
+redirected (the canonical trailing slash), a POST gets the front page: 200 with HTML, nothing
+done. Titles are HTML to WordPress (``shown`` is what a reader sees).
 Photos stay listed until deleted with ``force=true`` and are attached to a post by ``post``.
 """
 
@@ -54,7 +55,13 @@ def answer(fake: FakePlatforms, request: Request) -> Answer:
     from channels.fakes.server import Answer
 
     if request.path.startswith("/wp-json") and fake.wp_permalinks == "plain":
-        return _front_page(fake)  # no rewrite rules: WordPress shows its front page
+        # No rewrite rules: WordPress treats it as a page. A GET gets the canonical redirect
+        # (a trailing slash), anything else its front page: 200 with HTML, nothing done.
+        if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
+            query = "&".join(f"{k}={v}" for k, v in request.query.items())
+            location = f"{fake.url}{request.path}/" + (f"?{query}" if query else "")
+            return Answer(301, None, {"Location": location}, b"", "text/html; charset=UTF-8")
+        return _front_page(fake)
     route, method = request.route.rstrip("/"), request.method
     if not route.startswith("/wp-json"):
         return _front_page(fake)

@@ -116,3 +116,17 @@ def correct(
     with capture(execute=True):
         posted = actions.post(op, item)
     return list(Publication.objects.filter(pk__in=[p.pk for p in posted]).order_by("pk"))
+
+
+def deliver_until_settled(row: Publication) -> Publication:
+    """Run the row's due attempts (on the simulated clock) until it is posted or failed."""
+    from channels import outbox
+
+    for _attempt in range(10):
+        if row.state in ("posted", "failed"):
+            return row
+        assert row.next_attempt_at is not None, row.last_error
+        delivered = outbox.deliver(row.pk, now=row.next_attempt_at)
+        assert delivered is not None
+        row = delivered
+    raise AssertionError(f"still {row.state}: {row.last_error}")

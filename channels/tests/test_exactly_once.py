@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -23,7 +24,7 @@ from accounts.models import ApiToken, User
 from channels import actions, outbox
 from channels.fakes import FakePlatforms
 from channels.models import Publication
-from channels.tests.helpers import correct, post, ready_item
+from channels.tests.helpers import correct, deliver_until_settled, post, ready_item
 from channels.x.connector import XChannel
 from newsroom import actions as newsroom_actions
 
@@ -44,18 +45,6 @@ SHOWN = {"facebook": "message", "instagram": "caption", "x": "text", "wordpress"
 def _ready(office: Office, data: dict[str, Any], kind: str, **kwargs: Any) -> Any:
     images = 1 if kind == "instagram" else 0  # Instagram posts need a photo
     return ready_item(office, data, [kind], images=images, **kwargs)
-
-
-def _deliver_until_settled(row: Publication) -> Publication:
-    """Run the row's due attempts (on the simulated clock) until it is posted or failed."""
-    for _attempt in range(10):
-        if row.state in ("posted", "failed"):
-            return row
-        assert row.next_attempt_at is not None, row.last_error
-        delivered = outbox.deliver(row.pk, now=row.next_attempt_at)
-        assert delivered is not None
-        row = delivered
-    raise AssertionError(f"still {row.state}: {row.last_error}")
 
 
 def _only_live_post(fake: FakePlatforms, kind: str, row: Publication) -> dict[str, Any]:
@@ -83,7 +72,7 @@ def test_a_failed_look_up_keeps_the_outcome_unknown_and_nothing_is_posted_twice(
     assert "could not check whether the post exists" in row.last_error
     assert len(fake.received) == sent  # nothing reached it, nothing was sent afterwards
     fake.come_back()
-    row = _deliver_until_settled(row)
+    row = deliver_until_settled(row)
     _only_live_post(fake, kind, row)
     # What Warta recorded is what is online: retracting it leaves nothing public.
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,7 +100,7 @@ def test_items_with_the_same_words_end_with_one_post_that_only_its_own_item_clai
     ]
     first_attempts = [post(office, item, django_capture_on_commit_callbacks)[0] for item in items]
     # The later items are settled first, while the first item's outcome is still unknown.
-    rows = [_deliver_until_settled(row) for row in reversed(first_attempts)][::-1]
+    rows = [deliver_until_settled(row) for row in reversed(first_attempts)][::-1]
     live = fake.live(kind)
     assert [p[SHOWN[kind]] for p in live] == ["uji"]
     assert [r.state for r in rows] == ["posted", "failed", "failed"]
@@ -148,7 +137,7 @@ def test_a_2xx_that_is_not_the_platforms_answer_is_never_posted(
     what = "a web page" if answer == "html" else "an answer without"
     assert what in row.last_error and "does not count it as done" in row.last_error
     assert fake.live(kind) == []
-    row = _deliver_until_settled(row)
+    row = deliver_until_settled(row)
     _only_live_post(fake, kind, row)
 
 
@@ -161,12 +150,15 @@ def test_wordpress_on_plain_permalinks_is_found_at_its_advertised_api_root(
     account.save()
     fake.wp_permalinks = "plain"  # then the site switched to "Plain" permalinks
     item = ready_item(office, assignment_data, ["wordpress"], title="Harga Cabai", images=1)
+    posted_to_old_root = httpx.post(f"{fake.url}/wp-json/wp/v2/posts", json={"title": "x"})
+    assert posted_to_old_root.status_code == 200  # the front page, as a real site answers
+    assert posted_to_old_root.headers["content-type"].startswith("text/html")
     [row] = post(office, item, django_capture_on_commit_callbacks)
-    # /wp-json/ now answers with the front page (to the first call, a look-up of the draft):
-    # nothing is recorded as posted, and no row is left "sending".
+    # The first call (a look-up of the draft) is redirected like a page: nothing is recorded
+    # as posted, no row is left "sending", and the API is looked for again.
     assert (row.state, row.external_id) == ("retry", "")
-    assert "a web page" in row.last_error
-    row = _deliver_until_settled(row)
+    assert "redirect" in row.last_error
+    row = deliver_until_settled(row)
     live = _only_live_post(fake, "wordpress", row)
     assert row.permalink == f"{fake.url}/?p={live['id']}"
     account.refresh_from_db()
@@ -195,7 +187,7 @@ def test_a_connector_that_raises_leaves_the_row_unknown_not_sending(
     assert (row.state, row.lease_until) == ("unknown", None)
     assert "internal error" in row.last_error
     monkeypatch.setattr(XChannel, "publish", real_publish)
-    row = _deliver_until_settled(row)
+    row = deliver_until_settled(row)
     _only_live_post(fake, "x", row)
 
 

@@ -190,7 +190,18 @@ class WordPressChannel(RemoteChannel):
         code, detail = str(body.get("code", "")), str(body.get("message", ""))[:300]
         status = response.status_code
         if response.is_redirect:
-            return self._moved(response)
+            # The stored API root is stale (the site's permalinks changed: WordPress redirects
+            # /wp-json/... like a page). The site's own address is checked when the root is
+            # looked for again: a site that moved says so there.
+            self._store_root(account, "")
+            return ChannelError(
+                _(
+                    "The WordPress site answered with a redirect to %(location)s instead of its "
+                    "API; Warta looks for the API again and retries."
+                )
+                % {"location": response.headers.get("location", "?")},
+                permanent=False,
+            )
         if status == 401 or code in PASSWORD_CODES:
             return self._new_password(account, detail)
         if status == 403:
