@@ -280,3 +280,23 @@ def test_a_correction_with_other_photos_replaces_the_photos_too(
     [fb] = fake.live("facebook")
     assert fb["id"] == new["facebook"].external_id != old["facebook"].external_id
     assert fb["message"].startswith("Pasar Murah")
+
+
+def test_a_bad_answer_is_told_in_indonesian_on_the_item_page_and_over_the_api(
+    office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
+    client: Client, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    fake.inject("html", "facebook", path_contains="/feed")
+    item = ready_item(office, assignment_data, ["facebook"], title="Pasar Murah")
+    with translation.override("id"):  # the worker speaks the office's language
+        [row] = post(office, item, django_capture_on_commit_callbacks)
+    sentence = "Facebook menjawab dengan halaman web (HTTP 200), bukan jawaban API-nya"
+    assert sentence in row.last_error and row.state == "unknown"
+    client.force_login(office["operator1"])
+    page = client.get(reverse("item", args=[item.code]), headers={"Accept-Language": "id"})
+    assert sentence in page.content.decode()
+    token = ApiToken.objects.issue(office["operator1"])
+    detail = client.get(f"/api/v1/items/{item.code}", headers={"Authorization": f"Bearer {token}"})
+    [publication] = detail.json()["publications"]
+    assert sentence in publication["last_error"] and publication["online"] is False
+    assert deliver_until_settled(row).state == "posted" and len(fake.live("facebook")) == 1
