@@ -249,7 +249,7 @@ def test_the_item_page_and_the_api_show_which_version_is_online_per_channel(
     client.force_login(office["operator1"])
     page = client.get(reverse("item", args=[item.code]), headers={"Accept-Language": "en"})
     html = page.content.decode()
-    online_list = html[html.index('id="online"') : html.index("</ul>", html.index('id="online"'))]
+    online_list = html[html.index('id="online"') : html.index("</div>", html.index('id="online"'))]
     assert "version 2" in online_list and old["instagram"].permalink in online_list
     assert "still online: take it down by hand" in online_list
     assert old["x"].permalink not in online_list  # deleted at X: not shown as online
