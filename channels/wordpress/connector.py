@@ -47,6 +47,11 @@ REQUIRED_CAPABILITIES = ("publish_posts", "upload_files")
 GONE_CODES = ("rest_post_invalid_id", "rest_already_trashed")
 
 
+def _as_html(text: str) -> str:
+    """Plain text for a field WordPress reads as HTML (a title, a caption): escaped."""
+    return html.escape(text, quote=False)
+
+
 def api_url(root: str, route: str) -> tuple[str, dict[str, str]]:
     """The URL and query of ``route`` (e.g. ``wp/v2/posts``) under a REST root, which is either
     a path (``…/wp-json/``) or a query (``…/?rest_route=/`` on "Plain" permalinks)."""
@@ -259,8 +264,7 @@ class WordPressChannel(RemoteChannel):
     ) -> dict[str, Any]:
         version = publication.version
         return {
-            # WordPress reads a title as HTML: plain text must arrive escaped.
-            "title": html.escape(version.title, quote=False),
+            "title": _as_html(version.title),
             "content": version.body,
             "featured_media": media[0] if media else 0,
             **self._terms(publication, account),
@@ -293,8 +297,9 @@ class WordPressChannel(RemoteChannel):
         if found:
             post_id = found[0].id
         else:
-            draft = {
-                **self._content(publication, account, []),
+            draft = {  # the terms and the photo come with publishing
+                "title": _as_html(publication.version.title),
+                "content": publication.version.body,
                 "slug": self.slug(publication),
                 "status": "draft",
             }
@@ -336,8 +341,8 @@ class WordPressChannel(RemoteChannel):
         if len(publication.version.images.all()) > 1:
             title = f"{title} ({number})"
         return {
-            "title": html.escape(title, quote=False),
-            "caption": html.escape(image.alt_text, quote=False),
+            "title": _as_html(title),
+            "caption": _as_html(image.alt_text),
             "alt_text": image.alt_text,
         }
 
