@@ -10,6 +10,7 @@ import logging
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -31,6 +32,18 @@ def error(
     if status == 400:
         data["errors"] = errors
     return api.create_response(request, data, status=status)
+
+
+def too_big_message() -> str:
+    """Why a body was refused, with both limits: photos go as files, not inside JSON."""
+    return _(
+        "The request is too large: a body (without files) may have at most %(body)s MB. Send "
+        "photos as files (multipart/form-data) to /api/v1/items/{code}/actions/submit/multipart: "
+        "up to %(photo)s MB each."
+    ) % {
+        "body": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1e6, 1),
+        "photo": round(settings.UPLOAD_MAX_BYTES / 1e6),
+    }
 
 
 def field_message(problem: dict[str, Any]) -> str:
@@ -135,7 +148,7 @@ def install(api: NinjaAPI, body_params: set[str]) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return error(api, request, 413, _("The request is too large."))
+        return error(api, request, 413, too_big_message())
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
@@ -182,6 +182,25 @@ class PublicationOut(Schema):
     permalink: str
     last_error: str
     posted_at: datetime | None
+    online: bool = Field(description="This version is on the platform now")
+    superseded_at: datetime | None = Field(
+        description="When a newer version took this one's place (updated in place, replaced, "
+        "or left to a person to take down)"
+    )
+    manual_takedown: bool = Field(description="A person must take this post down by hand")
+    note: str = Field(description="What else the last act did (e.g. photos deleted with a post)")
+
+
+class OnlineOut(Schema):
+    """A version of the item that is on a channel now."""
+
+    channel: str
+    version: int
+    permalink: str
+    current: bool = Field(description="The newest posted version (else an older one still up)")
+    takedown: Literal["", "requested", "manual"] = Field(
+        description="Being taken down by Warta, or waiting for a person to take it down"
+    )
 
 
 class SopRefOut(Schema):
@@ -222,4 +241,5 @@ class ItemDetailOut(Schema):
     step_runs: list[StepRunOut]
     versions: list[VersionOut]
     publications: list[PublicationOut]
+    online: list[OnlineOut] = Field(description="Per channel, which version is on it now")
     links: list[str]

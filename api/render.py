@@ -4,6 +4,7 @@ step runs with their times against the SOP's standard, and the SOP itself."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Literal
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
@@ -13,6 +14,7 @@ from api.outputs import (
     ItemDetailOut,
     ItemSummaryOut,
     LocationOut,
+    OnlineOut,
     PersonOut,
     PublicationOut,
     SopOut,
@@ -176,11 +178,45 @@ def item_detail(item: Item) -> ItemDetailOut:
                 permalink=p.permalink,
                 last_error=p.last_error,
                 posted_at=p.posted_at,
+                online=p.online,
+                superseded_at=p.superseded_at,
+                manual_takedown=p.manual_takedown,
+                note=p.note,
             )
             for p in publications
         ],
-        links=[p.permalink for p in publications if p.state == Publication.State.POSTED],
+        online=online(publications),
+        # The links of what is posted now (a corrected post updated in place appears once).
+        links=list(
+            dict.fromkeys(
+                p.permalink
+                for p in publications
+                if p.state == Publication.State.POSTED and p.superseded_at is None
+            )
+        ),
     )
+
+
+def online(publications: list[Publication]) -> list[OnlineOut]:
+    """Per channel, the versions on it now (an older one waits to be taken down)."""
+    up = sorted((p for p in publications if p.online), key=lambda p: (p.channel, p.pk))
+    newest = {p.channel: p.pk for p in up}
+    return [
+        OnlineOut(
+            channel=p.channel,
+            version=p.version.number,
+            permalink=p.permalink,
+            current=newest[p.channel] == p.pk,
+            takedown=_takedown(p),
+        )
+        for p in up
+    ]
+
+
+def _takedown(publication: Publication) -> Literal["", "requested", "manual"]:
+    if publication.manual_takedown:
+        return "manual"
+    return "requested" if publication.retract_requested_at else ""
 
 
 def waiting_task(run: StepRun) -> TaskWaitingOut:

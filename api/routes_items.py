@@ -6,15 +6,18 @@ import base64
 import binascii
 import dataclasses
 
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
+from pydantic import ValidationError as PydanticError
 
 from api import render
 from api.auth import current_user
+from api.errors import field_message
 from api.outputs import ErrorOut, ItemDetailOut, ItemPageOut
 from api.schemas import (
     AssignIn,
@@ -24,9 +27,12 @@ from api.schemas import (
     ImageIn,
     ItemFilters,
     NoteIn,
+    PhotoIn,
     PostIn,
     ReviewIn,
     SubmitIn,
+    SubmitPhotosIn,
+    VersionIn,
 )
 from images.privacy import ImageSettings
 from newsroom import actions
@@ -134,20 +140,86 @@ def direct(request: HttpRequest, code: str, payload: DirectIn) -> ItemDetailOut:
 @router.post("/{code}/actions/submit", response=ACTED)
 def submit(request: HttpRequest, code: str, payload: SubmitIn) -> ItemDetailOut:
     """Step 3: the operator submits a version for correction."""
+    images = [_image_upload(n, image) for n, image in enumerate(payload.images)]
+    return _submit_version(request, code, payload, images)
+
+
+def _submit_version(
+    request: HttpRequest, code: str, version: VersionIn, images: list[actions.ImageUpload]
+) -> ItemDetailOut:
     actions.submit(
         current_user(request),
         _item(request, code),
-        title=payload.title,
-        body=payload.body,
-        captions=payload.captions,
-        images=[_image_upload(n, image) for n, image in enumerate(payload.images)],
-        keep_images=payload.keep_images,
+        title=version.title,
+        body=version.body,
+        captions=version.captions,
+        images=images,
+        keep_images=version.keep_images,
     )
     return _detail(request, code)
 
 
+@router.post("/{code}/actions/submit/multipart", response={**ACTED, 413: ErrorOut})
+def submit_with_photos(
+    request: HttpRequest,
+    code: str,
+    data: Form[str],
+    photos: File[list[UploadedFile] | None] = None,
+) -> ItemDetailOut:
+    """Step 3 with photos as files (``multipart/form-data``), for phone photos: ``data`` is
+    the version as JSON (``images`` gives each photo's alt text and settings, in the order of
+    the ``photos`` parts). Each photo may have up to ``WARTA_UPLOAD_MAX_BYTES`` (40 MB by
+    default); a larger one is refused with 413. The checks are the draft form's."""
+    version = _submit_photos_data(data)
+    photos = photos or []
+    if len(photos) != len(version.images):
+        raise Invalid(
+            {
+                "photos": _(
+                    "Send one file in “photos” for each entry of “images” (%(files)d files, "
+                    "%(entries)d entries)."
+                )
+                % {"files": len(photos), "entries": len(version.images)}
+            }
+        )
+    limit = django_settings.UPLOAD_MAX_BYTES
+    for upload in photos:
+        if (upload.size or 0) > limit:
+            raise HttpError(
+                413,
+                _("The photo “%(name)s” is too large (%(size)s MB); each may have at most "
+                  "%(limit)s MB.")
+                % {"name": upload.name, "size": round((upload.size or 0) / 1e6, 1),
+                   "limit": round(limit / 1e6)},
+            )  # fmt: skip
+    images = [
+        actions.ImageUpload(upload, image.alt, _photo_settings(image))
+        for upload, image in zip(photos, version.images, strict=True)
+    ]
+    return _submit_version(request, code, version, images)
+
+
+def _submit_photos_data(data: str) -> SubmitPhotosIn:
+    """The ``data`` part, checked like a JSON body (field errors named ``data.<field>``)."""
+    try:
+        return SubmitPhotosIn.model_validate_json(data)
+    except PydanticError as exc:
+        errors: dict[str, str] = {}
+        for problem in exc.errors():
+            field = ".".join(str(p) for p in ("data", *problem["loc"]))
+            if problem["type"] == "json_invalid":
+                errors.setdefault(field, _("The request body is not valid JSON."))
+            else:
+                errors.setdefault(field, field_message(dict(problem)))
+        raise Invalid(errors) from exc
+
+
 # The fields of a photo that are its settings (focal point, privacy record), by the same names.
 IMAGE_SETTINGS = {f.name for f in dataclasses.fields(ImageSettings)} - {"blur_boxes"}
+
+
+def _photo_settings(image: PhotoIn) -> ImageSettings:
+    return ImageSettings(**image.model_dump(include=IMAGE_SETTINGS))
 
 
 def _image_upload(number: int, image: ImageIn) -> actions.ImageUpload:
@@ -158,9 +230,8 @@ def _image_upload(number: int, image: ImageIn) -> actions.ImageUpload:
         raise Invalid(
             {f"images.{number}.content_base64": _("This is not base64-encoded file content.")}
         ) from exc
-    settings = ImageSettings(**image.model_dump(include=IMAGE_SETTINGS))
     upload = SimpleUploadedFile(image.filename, content)
-    return actions.ImageUpload(upload, image.alt, settings)
+    return actions.ImageUpload(upload, image.alt, _photo_settings(image))
 
 
 @router.post("/{code}/actions/review", response=ACTED)

@@ -75,13 +75,9 @@ class DirectIn(Input):
     direction: str = Field(max_length=NOTE_MAX)
 
 
-class ImageIn(Input):
-    """A photo sent with a version: the same checks as an upload from the draft form."""
+class PhotoIn(Input):
+    """A photo's words and settings: the same checks as an upload from the draft form."""
 
-    filename: str = Field(
-        max_length=255, description="e.g. foto.jpg (the type is read from the content)"
-    )
-    content_base64: str = Field(description="The file, base64-encoded: JPEG, PNG, WebP or HEIC")
     alt: str = Field(max_length=300, description="Alt text (required before submit)")
     focal_x: float = Field(0.5, ge=0, le=1, description="Focal point, 0 (left) to 1 (right)")
     focal_y: float = Field(0.5, ge=0, le=1, description="Focal point, 0 (top) to 1 (bottom)")
@@ -93,14 +89,38 @@ class ImageIn(Input):
     parent_consent_note: str = Field("", max_length=500)
 
 
-class SubmitIn(Input):
+class ImageIn(PhotoIn):
+    """A photo sent with a version inside the JSON body (base64: for small photos; phone
+    photos go as files to ``…/actions/submit/multipart``)."""
+
+    filename: str = Field(
+        max_length=255, description="e.g. foto.jpg (the type is read from the content)"
+    )
+    content_base64: str = Field(description="The file, base64-encoded: JPEG, PNG, WebP or HEIC")
+
+
+class VersionIn(Input):
+    """What a submitted version says (its photos come in each way's own field)."""
+
     title: str = Field(max_length=TITLE_MAX)
     body: str = Field(max_length=BODY_MAX, description="HTML or plain text")
     captions: dict[str, str] = Field(default_factory=dict, description="Caption per channel")
+    keep_images: bool = Field(True, description="Keep the previous version's photos")
+
+
+class SubmitIn(VersionIn):
     images: list[ImageIn] = Field(
         default_factory=list, max_length=10, description="New photos, after the kept ones"
     )
-    keep_images: bool = Field(True, description="Keep the previous version's photos")
+
+
+class SubmitPhotosIn(VersionIn):
+    """The ``data`` part of a multipart submit: the version, and for each file in the
+    ``photos`` parts (in their order) its words and settings."""
+
+    images: list[PhotoIn] = Field(
+        default_factory=list, max_length=10, description="One per file in the photos parts"
+    )
 
 
 class DecisionIn(Input):

@@ -303,8 +303,9 @@ def retract_item(user: User, item: Item, reason: str, *, note: str = "") -> list
         for row in rows:
             row.retract_reason, row.retract_requested_at = reason, now
             row.save(update_fields=["retract_reason", "retract_requested_at"])
-            if row.state in UNSENT or registry.connector(row.channel).local:
-                # The website only stops showing it; unsent rows never reached a platform.
+            if row.state in UNSENT or registry.connector(row.channel).local or not row.online:
+                # The website only stops showing it; unsent rows never reached a platform; a
+                # row whose post a newer version took over in place has nothing of its own.
                 retraction.record_retracted(row)
             else:
                 transaction.on_commit(partial(_enqueue_retraction, row.pk))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.functional import Promise
@@ -41,6 +42,18 @@ class ChannelError(Exception):
 class Posted:
     external_id: str
     permalink: str
+
+
+class Correction(StrEnum):
+    """How a corrected version replaces the version that is online on a platform."""
+
+    # The platform edits the post in place: same post, same link, new content.
+    UPDATE = "update"
+    # The old post is deleted, then the new version is posted.
+    REPLACE = "replace"
+    # The platform cannot delete through its API: the new version is posted and a person
+    # takes the old post down by hand (a task with the old link).
+    MANUAL = "manual"
 
 
 @dataclass(frozen=True)
@@ -143,8 +156,23 @@ class Channel(ABC):
         """The post made for this publication, if the platform has it (for reconciliation)."""
 
     @abstractmethod
-    def retract(self, publication: Publication) -> None:
-        """Take the post down (a post already gone counts as taken down)."""
+    def retract(self, publication: Publication) -> str:
+        """Take the post down (a post already gone counts as taken down); a sentence saying
+        what else went with it ("" when nothing did)."""
+
+    # Corrections: how a newer version replaces this channel's live post (docs/channels.md).
+    correction_policy: ClassVar[Correction] = Correction.REPLACE
+
+    def correction(self, publication: Publication, live: Publication) -> Correction:
+        """How ``publication`` replaces ``live`` (the older version online here). A post
+        recorded by hand has no id Warta could edit or delete: a person takes it down."""
+        if not live.external_id and not self.local:
+            return Correction.MANUAL
+        return self.correction_policy
+
+    def update(self, publication: Publication, live: Publication) -> Posted:
+        """Put the new version into the live post (only for ``Correction.UPDATE``)."""
+        raise NotImplementedError(f"{self.kind} does not update posts in place")
 
 
 def _attachment_facts(attachment: Any) -> ImageFacts:

@@ -121,6 +121,13 @@ class Publication(models.Model):
     retract_requested_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     manual_takedown = models.BooleanField(default=False)
+    # Corrections: the older version's row this one replaces on the platform (set when the
+    # row is written), and when a newer version took this row's place (updated in place,
+    # deleted and posted again, or left to a person to take down: ``manual_takedown``).
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -133,3 +140,17 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.item} v{self.version.number} ({self.state})"
+
+    @property
+    def online(self) -> bool:
+        """Whether this version is on the platform now: posted, and not replaced in place nor
+        taken down (a post waiting to be taken down, by the worker or by hand, still is)."""
+        if self.state != self.State.POSTED:
+            return False
+        return self.superseded_at is None or self.manual_takedown
+
+    @property
+    def note(self) -> str:
+        """What the last finished act on the platform did besides the obvious (e.g. the
+        photos a retraction removed too)."""
+        return str((self.progress or {}).get("note", ""))

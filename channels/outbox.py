@@ -7,11 +7,19 @@ so two workers never deliver the same publication. Each attempt ends in one of:
 - retry: a transient error; the next attempt waits (the platform's retry_after, else backoff);
 - failed: a permanent error, with a sentence a person can act on;
 - unknown: the request may have reached the platform (a timeout after sending, a 5xx to a
-  POST). The next attempt first asks the platform for the post (``find``) and sends again only
-  if it is not there: a retry never posts twice.
+  POST, a 2xx that is not the platform's answer). The next attempt first asks the platform for
+  the post (``find``) and sends again only if the platform says it is not there: a retry never
+  posts twice. A look-up that fails proves nothing, so the row stays unknown until a look-up
+  answers (found: posted; not found: send).
 
-The sweeper turns expired leases (a worker that died mid-job) into unknown and hands every due
-row back to the worker.
+No row is ``posted`` without the platform's id and link, and none stays ``sending`` because a
+connector raised: an unexpected exception leaves the row unknown (looked up first) and is
+raised again for the log. The sweeper turns expired leases (a worker that died mid-job) into
+unknown and hands every due row back to the worker.
+
+Corrections: a row for a newer version of an item ``replaces`` the row of the version that is
+online on that channel; delivering it follows the connector's ``Correction`` policy (update the
+post in place, delete it and post anew, or post anew and leave the old post to a person).
 """
 
 from __future__ import annotations
@@ -20,15 +28,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from channels import registry
-from channels.base import ChannelError, Posted
-from channels.models import ChannelAccount, Publication
+from channels import evidence, registry
+from channels.base import Channel, ChannelError, Correction, Posted
+from channels.models import ChannelAccount, Publication, RetractReason
 from lib import clock
-from newsroom.models import Version
+from newsroom.models import Item, Version
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -48,7 +58,8 @@ def create_publications(
     enqueue the others once the transaction commits.
 
     With ``at`` every row (the website's too) waits for that time: its job is scheduled for
-    then, and the sweeper releases it when due if the scheduled job was lost.
+    then, and the sweeper releases it when due if the scheduled job was lost. A row for a
+    channel where an older version of the item is online ``replaces`` that version's row.
     """
     publications = []
     for kind in kinds:
@@ -56,7 +67,12 @@ def create_publications(
         account = None if local else ChannelAccount.objects.for_kind(kind)
         publications.append(
             Publication.objects.create(
-                item=version.item, version=version, channel=kind, account=account, scheduled_at=at
+                item=version.item,
+                version=version,
+                channel=kind,
+                account=account,
+                scheduled_at=at,
+                replaces=_online(version.item).filter(channel=kind).order_by("-pk").first(),
             )
         )
     for publication in publications:
@@ -65,6 +81,23 @@ def create_publications(
         else:
             transaction.on_commit(partial(enqueue, publication.pk, at))
     return publications
+
+
+def _online(item: Item) -> QuerySet[Publication]:
+    """The item's rows whose version is on its platform now (and not being taken down)."""
+    return Publication.objects.filter(
+        item=item,
+        state=State.POSTED,
+        superseded_at__isnull=True,
+        retract_requested_at__isnull=True,
+    )
+
+
+def with_online_channels(item: Item, kinds: list[str]) -> list[str]:
+    """``kinds`` plus every channel where an older version of the item is online: a
+    correction reaches every channel the item is on, so no old version stays up silently."""
+    online = [k for k in _online(item).values_list("channel", flat=True) if k not in kinds]
+    return [*kinds, *dict.fromkeys(online)]
 
 
 def enqueue(publication_id: int, at: datetime | None = None) -> None:
@@ -77,11 +110,16 @@ def enqueue(publication_id: int, at: datetime | None = None) -> None:
 
 
 def _publish_local(publication: Publication) -> None:
-    posted = registry.connector(publication.channel).publish(publication)
+    connector = registry.connector(publication.channel)
+    live = _replaced(publication)
+    posted = connector.publish(publication)
     _record_posted(publication, posted)
+    if live is not None:
+        _settle_correction(publication, live, connector.correction(publication, live))
 
 
 def _record_posted(publication: Publication, posted: Posted) -> None:
+    evidence.close_window(publication, uncertain=False)
     publication.state = State.POSTED
     publication.external_id = posted.external_id
     publication.permalink = posted.permalink
@@ -91,6 +129,24 @@ def _record_posted(publication: Publication, posted: Posted) -> None:
     publication.next_attempt_at = None
     publication.last_error = ""
     publication.save()
+
+
+def _require_real(publication: Publication, posted: Posted) -> None:
+    """A post is recorded only with the platform's id and a web link to it."""
+    try:
+        if not posted.external_id:
+            raise ValidationError("no id")
+        URLValidator(schemes=["http", "https"])(posted.permalink)
+    except ValidationError:
+        raise ChannelError(
+            _(
+                "%(channel)s answered without the post's id or link, so Warta does not count it "
+                "as posted; it checks whether the post exists before sending again."
+            )
+            % {"channel": registry.label(publication.channel)},
+            permanent=False,
+            unknown=True,
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -109,10 +165,19 @@ def _released(now: datetime) -> Q:
     return Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
 
 
+def _read_state(publication_id: int) -> str | None:
+    """The row's state as a worker reads it before claiming (another may claim meanwhile)."""
+    return Publication.objects.filter(pk=publication_id).values_list("state", flat=True).first()
+
+
 def claim(publication_id: int, now: datetime | None = None) -> Claim | None:
-    """Take the row for this worker, or None if another worker has it, it is not due, or done."""
+    """Take the row for this worker, or None if another worker has it, it is not due, or done.
+
+    The state read first may be stale by the time of the update (another worker claimed the row
+    meanwhile): the update is conditional on that state, so only one worker ever wins.
+    """
     now = now or clock.now()
-    prior = Publication.objects.filter(pk=publication_id).values_list("state", flat=True).first()
+    prior = _read_state(publication_id)
     if prior == State.QUEUED:
         due = _released(now)
     elif prior in (State.RETRY, State.UNKNOWN):
@@ -124,9 +189,11 @@ def claim(publication_id: int, now: datetime | None = None) -> Claim | None:
     )
     if not claimed:
         return None
-    publication = Publication.objects.select_related("item", "version", "account").get(
+    publication = Publication.objects.select_related("item", "version", "account", "replaces").get(
         pk=publication_id
     )
+    evidence.open_window(publication)
+    publication.save(update_fields=["progress"])
     return Claim(publication, reconcile=prior == State.UNKNOWN)
 
 
@@ -137,19 +204,106 @@ def deliver(publication_id: int, now: datetime | None = None) -> Publication | N
         return None
     publication = taken.publication
     connector = registry.connector(publication.channel)
+    looking = taken.reconcile
     try:
-        posted = connector.find(publication) if taken.reconcile else None
+        posted = connector.find(publication) if looking else None
+        looking = False
+        if posted is None and taken.reconcile and publication.attempts >= MAX_ATTEMPTS:
+            return _give_up(publication)
+        live = _replaced(publication)
         if posted is None:
-            _require_intact(publication)
-            posted = connector.publish(publication)
+            posted = _send(connector, publication, live)
+        _require_real(publication, posted)
     except ChannelError as exc:
+        if looking:
+            return _record_failed_look_up(publication, exc)
         return _record_failure(publication, exc)
+    except BaseException:
+        # A bug in a connector (or a worker stopped mid-call): the post may exist, so the row
+        # becomes unknown at once instead of sitting in "sending" until its lease runs out.
+        _record_crash(publication)
+        raise
     with transaction.atomic():
         _record_posted(publication, posted)
+        if live is not None:
+            _settle_correction(publication, live, connector.correction(publication, live))
         from newsroom.actions import finish_post_when_published
 
         finish_post_when_published(publication.item)
     return publication
+
+
+def _send(connector: Channel, publication: Publication, live: Publication | None) -> Posted:
+    """Post the row's version, replacing ``live`` (the older version online) if there is one."""
+    _require_intact(publication)
+    if live is None:
+        return connector.publish(publication)
+    policy = connector.correction(publication, live)
+    if policy == Correction.UPDATE:
+        return connector.update(publication, live)
+    if policy == Correction.REPLACE:
+        _take_down(connector, live, publication)
+    return connector.publish(publication)
+
+
+def _replaced(publication: Publication) -> Publication | None:
+    """The older version's row this one replaces, while that version is still online."""
+    if publication.replaces_id is None:
+        return None
+    live = Publication.objects.select_related("item", "version", "account").get(
+        pk=publication.replaces_id
+    )
+    online = live.state == State.POSTED and live.retract_requested_at is None
+    return live if online and live.superseded_at is None else None
+
+
+def _take_down(connector: Channel, live: Publication, publication: Publication) -> None:
+    """Delete the older version's post before posting the new one (``Correction.REPLACE``).
+
+    A transient error stops the attempt (nothing of the new version is sent yet); a permanent
+    one leaves the old post to a person, with its link, and the new version is posted.
+    """
+    try:
+        note = connector.retract(live)
+    except ChannelError as exc:
+        if not exc.permanent:
+            raise
+        _leave_to_person(live, publication, _("Not taken down: %(error)s") % {"error": exc.message})
+        return
+    now = clock.now()
+    live.state, live.retracted_at, live.superseded_at = State.RETRACTED, now, now
+    live.retract_reason, live.retract_requested_at = RetractReason.CORRECTION, now
+    live.progress = {**(live.progress or {}), "note": note} if note else live.progress
+    live.lease_until = live.next_attempt_at = None
+    live.save()
+
+
+def _leave_to_person(live: Publication, publication: Publication, message: str) -> None:
+    now = clock.now()
+    live.superseded_at = live.retract_requested_at = now
+    live.retract_reason, live.manual_takedown = RetractReason.CORRECTION, True
+    live.last_error = message
+    live.save()
+
+
+def _settle_correction(publication: Publication, live: Publication, policy: Correction) -> None:
+    """The newer version is posted: the older row is no longer what the channel shows."""
+    live.refresh_from_db()
+    if live.superseded_at is not None:
+        return  # deleted, or left to a person, before the new version was posted
+    if policy == Correction.MANUAL:
+        _leave_to_person(
+            live,
+            publication,
+            _(
+                "Version %(new)d replaces this post, but %(channel)s does not let Warta delete "
+                "it: delete it by hand, then press “It has been deleted”."
+            )
+            % {"new": publication.version.number, "channel": registry.label(live.channel)},
+        )
+        return
+    live.superseded_at = clock.now()
+    live.save(update_fields=["superseded_at"])
 
 
 def _require_intact(publication: Publication) -> None:
@@ -164,14 +318,23 @@ def _require_intact(publication: Publication) -> None:
         )
 
 
-def _record_failure(publication: Publication, exc: ChannelError) -> Publication:
-    now = clock.now()
+def _finish_attempt(publication: Publication, *, uncertain: bool) -> None:
+    evidence.close_window(publication, uncertain=uncertain)
     publication.attempts += 1
     publication.lease_until = None
+
+
+def _record_failure(publication: Publication, exc: ChannelError) -> Publication:
+    now = clock.now()
+    _finish_attempt(publication, uncertain=exc.unknown)
     publication.last_error = exc.message
     if exc.reconnect and publication.account is not None:
         _needs_reconnect(publication.account, exc.message)
-    if exc.permanent:
+    if exc.unknown:
+        # The post may exist: only a look-up can settle it, never giving up nor a plain retry.
+        publication.state = State.UNKNOWN
+        publication.next_attempt_at = now + retry_delay(publication.attempts, exc.retry_after)
+    elif exc.permanent:
         publication.state = State.FAILED
     elif publication.attempts >= MAX_ATTEMPTS:
         publication.state = State.FAILED
@@ -179,12 +342,51 @@ def _record_failure(publication: Publication, exc: ChannelError) -> Publication:
             "Warta gave up after %(count)d attempts. Last error: %(error)s"
         ) % {"count": publication.attempts, "error": exc.message}
     else:
-        publication.state = State.UNKNOWN if exc.unknown else State.RETRY
+        publication.state = State.RETRY
         publication.next_attempt_at = now + retry_delay(publication.attempts, exc.retry_after)
     if publication.state == State.FAILED:
         publication.next_attempt_at = None
     publication.save()
     return publication
+
+
+def _record_failed_look_up(publication: Publication, exc: ChannelError) -> Publication:
+    """The look-up failed: that proves nothing, so the row stays unknown and nothing is sent."""
+    _finish_attempt(publication, uncertain=False)
+    if exc.reconnect and publication.account is not None:
+        _needs_reconnect(publication.account, exc.message)
+    publication.state = State.UNKNOWN
+    publication.last_error = _(
+        "Warta could not check whether the post exists (%(error)s); it checks again before "
+        "sending anything."
+    ) % {"error": exc.message}
+    publication.next_attempt_at = clock.now() + retry_delay(publication.attempts, exc.retry_after)
+    publication.save()
+    return publication
+
+
+def _give_up(publication: Publication) -> Publication:
+    """Enough attempts: the platform answered that the post is not there, so none is sent."""
+    _finish_attempt(publication, uncertain=False)
+    publication.state = State.FAILED
+    publication.next_attempt_at = None
+    publication.last_error = _(
+        "Warta gave up after %(count)d attempts; the post is not on the platform. Last error: "
+        "%(error)s"
+    ) % {"count": publication.attempts, "error": publication.last_error}
+    publication.save()
+    return publication
+
+
+def _record_crash(publication: Publication) -> None:
+    _finish_attempt(publication, uncertain=True)
+    publication.state = State.UNKNOWN
+    publication.last_error = _(
+        "Warta hit an internal error while posting; it checks whether the post exists before "
+        "sending again."
+    )
+    publication.next_attempt_at = clock.now() + retry_delay(publication.attempts, None)
+    publication.save()
 
 
 def retry_delay(attempts: int, retry_after: float | None) -> timedelta:

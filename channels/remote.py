@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from channels.base import Channel, ChannelError, Draft, Preview
+from channels.base import Channel, ChannelError, Draft, Posted, Preview
 from channels.models import ChannelAccount
 
 if TYPE_CHECKING:
@@ -47,6 +47,21 @@ class RemoteChannel(Channel):
 
     def render(self, version: Version) -> Preview:
         return Preview(text=self.text(Draft.of(version)))
+
+    def words(self, version: Version) -> str:
+        """The words this channel posts for a version (read without opening its images)."""
+        return self.text(Draft(version.title, version.body, dict(version.captions or {})))
+
+    def find_earlier(self, publication: Publication) -> Posted | None:
+        """This publication's post made by an earlier attempt, if one is proven (asked when the
+        platform refuses a duplicate, or says the post was made). A look-up that fails leaves
+        the outcome unknown, so the next attempt looks again before sending anything."""
+        try:
+            return self.find(publication)
+        except ChannelError as exc:
+            raise ChannelError(
+                exc.message, permanent=False, unknown=True, reconnect=exc.reconnect
+            ) from exc
 
     @staticmethod
     def images(publication: Publication) -> list[Attachment]:

@@ -47,14 +47,17 @@ def retract(publication_id: int, now: datetime | None = None) -> Publication | N
     if publication is None:
         return None
     try:
-        registry.connector(publication.channel).retract(publication)
+        note = registry.connector(publication.channel).retract(publication)
     except ChannelError as exc:
         return _record_failure(publication, exc)
-    record_retracted(publication)
+    record_retracted(publication, note)
     return publication
 
 
-def record_retracted(publication: Publication) -> None:
+def record_retracted(publication: Publication, note: str = "") -> None:
+    """The post is gone; ``note`` says what went with it (kept on the row, shown with it)."""
+    if note:
+        publication.progress = {**(publication.progress or {}), "note": note}
     publication.state = State.RETRACTED
     publication.retracted_at = clock.now()
     publication.lease_until = publication.next_attempt_at = None

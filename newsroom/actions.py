@@ -847,6 +847,8 @@ def post(
     """
     errors: dict[str, str] = {}
     chosen = _channels(errors, "channels", channels if channels is not None else item.channels)
+    # A correction goes to every channel an older version is on, so none stays up silently.
+    chosen = outbox.with_online_channels(item, chosen)
     if at is not None:
         at = _publish_time(errors, "at", at)
     elif item.scheduled_at is not None and item.scheduled_at > clock.now():

@@ -90,3 +90,97 @@ def test_bad_photos_are_refused_with_a_message_and_change_nothing(
     assert any(key.startswith(field) for key in errors), errors
     assert words in " ".join(errors.values())
     assert item.versions.count() == 0 and Attachment.objects.filter(item=item).count() == 0
+
+
+def _phone_photo(width: int = 5000, height: int = 4000) -> bytes:
+    """A 20-megapixel JPEG of about 20 MB, as a phone camera makes (noise compresses badly)."""
+    import io
+    import os
+
+    from PIL import Image
+
+    noise = Image.frombytes("RGB", (width // 4, height // 4), os.urandom(width * height * 3 // 16))
+    buffer = io.BytesIO()
+    noise.resize((width, height), Image.Resampling.NEAREST).save(buffer, "JPEG", quality=97)
+    return buffer.getvalue()
+
+
+def _submit_files(
+    client: Client, code: str, photos: list[bytes], images: list[dict[str, Any]], **data: Any
+) -> Any:
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    version = {"title": "Jembatan Diresmikan", "body": "Paragraf pertama.", "images": images}
+    return client.post(
+        f"/api/v1/items/{code}/actions/submit/multipart",
+        {
+            "data": json.dumps({**version, **data}),
+            "photos": [SimpleUploadedFile(f"IMG_{n}.JPG", p) for n, p in enumerate(photos)],
+        },
+        headers={
+            "Authorization": f"Bearer {issue_api_token(client, 'operator1')}",
+            "Accept-Language": "en",
+        },
+    )
+
+
+def test_a_20_mb_phone_photo_goes_over_the_api_as_a_file(
+    office: dict[str, User], assignment_data: dict[str, Any], client: Client
+) -> None:
+    item = walk_to(office, {**assignment_data, "channels": ["website"]}, "submit")
+    original = _phone_photo()
+    assert len(original) > 20_000_000
+
+    response = _submit_files(
+        client, item.code, [original], [{"alt": "Gubernur menggunting pita", "focal_x": 0.3}]
+    )
+
+    assert response.status_code == 200, response.content
+    image = item.latest_version().images.get()
+    assert (image.alt_text, image.focal_x, image.size) == (
+        "Gubernur menggunting pita", 0.3, len(original),
+    )  # fmt: skip
+    assert (image.width, image.height) == (5000, 4000)
+
+
+def test_a_photo_over_the_limit_is_refused_with_413_naming_the_limit(
+    office: dict[str, User], assignment_data: dict[str, Any], client: Client, settings: Any
+) -> None:
+    settings.UPLOAD_MAX_BYTES = 1_000_000
+    item = walk_to(office, {**assignment_data, "channels": ["website"]}, "submit")
+
+    response = _submit_files(client, item.code, [_phone_photo(1600, 1200)], [{"alt": "Foto"}])
+
+    assert response.status_code == 413
+    assert "each may have at most 1 MB" in response.json()["detail"]
+    assert item.versions.count() == 0 and Attachment.objects.filter(item=item).count() == 0
+
+
+def test_a_json_body_too_large_says_both_limits_and_where_photos_go(
+    office: dict[str, User], assignment_data: dict[str, Any], client: Client
+) -> None:
+    item = walk_to(office, {**assignment_data, "channels": ["website"]}, "submit")
+
+    response = _submit(client, item.code, [_image(_phone_photo(2400, 1800))])
+
+    assert response.status_code == 413
+    detail = response.json()["detail"]
+    assert "5,2 MB" in detail or "5.2 MB" in detail
+    assert "/actions/submit/multipart" in detail and "40 MB" in detail
+    assert item.versions.count() == 0
+
+
+def test_photos_and_their_entries_must_match_and_data_must_be_json(
+    office: dict[str, User], assignment_data: dict[str, Any], client: Client
+) -> None:
+    item = walk_to(office, {**assignment_data, "channels": ["website"]}, "submit")
+
+    unmatched = _submit_files(client, item.code, [photo(), photo()], [{"alt": "Satu"}])
+    assert unmatched.status_code == 400
+    assert "2 files, 1 entries" in unmatched.json()["errors"]["photos"]
+    no_alt = _submit_files(client, item.code, [photo()], [{"focal_x": 3}])
+    assert no_alt.status_code == 400
+    assert set(no_alt.json()["errors"]) == {"data.images.0.alt", "data.images.0.focal_x"}
+    assert item.versions.count() == 0

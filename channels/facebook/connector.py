@@ -2,9 +2,11 @@
 
 Text only: ``POST /{page}/feed``. One image: ``POST /{page}/photos`` (uploaded, so the image
 need not be public). Several: each photo unpublished, then one ``/feed`` post attaching them.
-Finding our own post after an unknown outcome: the page's recent feed, matched on the message.
-Error 506 (duplicate post) is answered the same way: if our post is there it was posted by an
-earlier attempt; otherwise the duplicate is someone else's and the row fails with a sentence.
+Finding our own post after an unknown outcome: the page's recent feed, a post with our message
+made during one of our uncertain attempts (``channels.evidence``). Error 506 (duplicate post) is
+answered the same way: if our post is there it was posted by an earlier attempt; otherwise the
+duplicate is someone else's and the row fails with a sentence. A correction edits the message
+in place when the photos are the same, else deletes the post and posts the new version.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channels import conf, graph, http
-from channels.base import ChannelError, Draft, Posted
+from channels import conf, evidence, graph, http
+from channels.base import ChannelError, Correction, Draft, Posted
+from channels.facebook import answers
 from channels.remote import RemoteChannel
 from images import social
 
@@ -35,6 +38,8 @@ class FacebookChannel(RemoteChannel):
     # client_id / client_secret: the Facebook app's, to connect through Facebook Login.
     secret_names = ("page_access_token", "client_secret")
     config_names = ("page_id", "client_id")
+    # Edited in place when the photos are the same (``correction``), else deleted and posted.
+    correction_policy = Correction.UPDATE
 
     def text(self, draft: Draft) -> str:
         return draft.caption_for(self.kind, f"{draft.title}\n\n{draft.plain_body()}".strip())
@@ -60,9 +65,10 @@ class FacebookChannel(RemoteChannel):
         headers = {"Authorization": f"Bearer {token}"}
         return http.request(method, url, headers=headers, **kwargs)
 
-    def _ok(self, account: ChannelAccount, response: httpx.Response) -> dict[str, Any]:
+    def _ok(self, account: ChannelAccount, response: httpx.Response) -> httpx.Response:
+        """The response if it is a 2xx (read it with ``channels.facebook.answers``)."""
         if response.is_success:
-            return http.json_of(response)
+            return response
         raise graph.error(response, channel=LABEL, account=account)
 
     def _page(self, account: ChannelAccount) -> str:
@@ -95,8 +101,7 @@ class FacebookChannel(RemoteChannel):
                 data[f"attached_media[{i}]"] = f'{{"media_fbid":"{media_id}"}}'
             response = self._call(account, "POST", f"{page}/feed", data=data)
         if not response.is_success and graph.is_duplicate(response):
-            found = self.find(publication)
-            if found is not None:
+            if (found := self.find_earlier(publication)) is not None:
                 return found
             raise ChannelError(
                 _(
@@ -105,8 +110,7 @@ class FacebookChannel(RemoteChannel):
                 ),
                 permanent=True,
             )
-        body = self._ok(account, response)
-        post_id = str(body.get("post_id") or body.get("id") or "")
+        post_id = answers.post_id(self._ok(account, response))
         return Posted(external_id=post_id, permalink=self._permalink(account, post_id))
 
     def _unpublished_photos(
@@ -124,7 +128,7 @@ class FacebookChannel(RemoteChannel):
                 data={"published": "false"},
                 files={"source": social.upload_file(image, "facebook")},
             )
-            uploaded[image.sha256] = str(self._ok(account, response)["id"])
+            uploaded[image.sha256] = answers.photo_id(self._ok(account, response))
             self.remember(publication, photos=uploaded)
         return [uploaded[i.sha256] for i in self.images(publication)]
 
@@ -132,41 +136,65 @@ class FacebookChannel(RemoteChannel):
         fallback = self._fallback(post_id)
         try:
             response = self._call(account, "GET", post_id, params={"fields": "permalink_url"})
+            return answers.permalink(self._ok(account, response)) or fallback
         except ChannelError:
             return fallback  # posted already: a missing link must not make it a failure
-        return str(http.json_of(response).get("permalink_url") or fallback)
 
     def find(self, publication: Publication) -> Posted | None:
         account = self.account(publication)
-        message = self.text(Draft.of(publication.version))
-        since = int((publication.created_at - timedelta(minutes=5)).timestamp())
-        params = {"fields": "id,message,permalink_url", "since": str(since), "limit": "100"}
+        message = self.words(publication.version)
+        since = int(evidence.earliest(publication).timestamp())
+        params = {
+            "fields": "id,message,permalink_url,created_time",
+            "since": str(since),
+            "limit": "100",
+        }
+        candidates = []
         for _page in range(graph.FIND_PAGES):
             response = self._call(account, "GET", f"{self._page(account)}/feed", params=params)
-            body = self._ok(account, response)
-            for post in body.get("data") or []:
-                if post.get("message") == message:
-                    post_id = str(post["id"])
-                    link = str(post.get("permalink_url") or self._fallback(post_id))
-                    return Posted(post_id, link)
-            if not (after := graph.next_cursor(body)):
-                return None
+            posts, after = answers.feed(self._ok(account, response))
+            candidates += [
+                evidence.Candidate(p.id, p.permalink or self._fallback(p.id), p.created)
+                for p in posts
+                if p.message == message
+            ]
+            if not after:
+                break
             params = {**params, "after": after}
-        return None
+        found = evidence.identify(
+            publication,
+            candidates,
+            same_words=lambda other: self.words(other.version) == message,
+            precision=timedelta(seconds=1),
+        )
+        return Posted(found.external_id, found.permalink) if found else None
+
+    def correction(self, publication: Publication, live: Publication) -> Correction:
+        """The message of a page post can be edited; its photos cannot."""
+        if super().correction(publication, live) == Correction.MANUAL:
+            return Correction.MANUAL
+        same = [i.sha256 for i in self.images(publication)] == [i.sha256 for i in self.images(live)]
+        return Correction.UPDATE if same else Correction.REPLACE
+
+    def update(self, publication: Publication, live: Publication) -> Posted:
+        account = self.account(publication)
+        message = self.words(publication.version)
+        response = self._call(account, "POST", live.external_id, data={"message": message})
+        answers.done(self._ok(account, response))
+        return Posted(live.external_id, live.permalink)
 
     @staticmethod
     def _fallback(post_id: str) -> str:
         return f"https://www.facebook.com/{post_id}"
 
-    def retract(self, publication: Publication) -> None:
+    def retract(self, publication: Publication) -> str:
         account = self.account(publication)
         response = self._call(account, "DELETE", publication.external_id)
         if not (self.already_gone(response) or graph.does_not_exist(response)):
-            self._ok(account, response)
+            answers.done(self._ok(account, response))
+        return ""
 
     def test_connection(self, account: ChannelAccount) -> str:
-        body = self._ok(account, self._call(account, "GET", "me", params={"fields": "id,name"}))
-        return _("Connected as the page “%(name)s” (%(id)s).") % {
-            "name": body.get("name", ""),
-            "id": body.get("id", ""),
-        }
+        response = self._call(account, "GET", "me", params={"fields": "id,name"})
+        page_id, name = answers.page(self._ok(account, response))
+        return _("Connected as the page “%(name)s” (%(id)s).") % {"name": name, "id": page_id}

@@ -93,6 +93,13 @@ def _facebook(fake: FakePlatforms, request: Request, node: str, edge: str) -> An
         post = next((p for p in fake.posts["facebook"] if p["id"] == node), None)
     if post is not None and method == "GET":
         return Answer(200, {"id": post["id"], "permalink_url": post["permalink_url"]})
+    if post is not None and method == "POST" and not post.get("deleted"):
+        # Editing a Page post: its message can change; its photos cannot.
+        if not request.param("message"):
+            return _error(400, 100, "Invalid parameter: message is required")
+        with fake.lock:
+            post["message"] = request.param("message")
+        return Answer(200, {"success": True})
     if post is not None and method == "DELETE" and not post.get("deleted"):
         post["deleted"] = True
         return Answer(200, {"success": True})

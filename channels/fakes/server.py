@@ -6,6 +6,7 @@ import base64
 import itertools
 import json
 import random
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ class Fault:
 
     kind: ``transient`` (a retryable error, nothing done), ``rate_limit`` (the platform's
     rate-limit answer, nothing done), ``not_found`` (the platform's 404, nothing done),
-    ``timeout`` (done, then no answer until the client gave up), ``drop`` (done, then the
-    connection closes without an answer).
+    ``html`` (200 with a web page, as a front controller or a captive portal answers; nothing
+    done), ``empty`` (200 with ``{}``: JSON, but not the platform's answer; nothing done),
+    ``timeout`` (done, then no answer until the client gave up), ``drop`` (done, then
+    the connection closes without an answer).
     """
 
     kind: str
@@ -51,6 +54,9 @@ class Request:
     json: Any
     body: bytes
     headers: dict[str, str]
+    # The API route asked for: the path, or for WordPress on "Plain" permalinks
+    # (``/?rest_route=/wp/v2/posts``) the same route as with pretty ones (``/wp-json/wp/v2/posts``).
+    route: str = ""
 
     def param(self, name: str) -> str:
         if isinstance(self.json, dict) and name in self.json:
@@ -63,6 +69,16 @@ class Answer:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    # Sent as is instead of ``body`` as JSON (a web page, say).
+    raw: bytes | None = None
+    content_type: str = "application/json; charset=utf-8"
+
+
+def web_page(title: str = "Situs Diskominfo", headers: dict[str, str] | None = None) -> Answer:
+    """The front page a site (or a captive portal) answers where an API was expected."""
+    html = f'<!DOCTYPE html><html lang="id"><head><title>{title}</title></head>'
+    html += f"<body><h1>{title}</h1></body></html>"
+    return Answer(200, None, headers or {}, html.encode(), "text/html; charset=UTF-8")
 
 
 class FakePlatforms:
@@ -80,6 +96,11 @@ class FakePlatforms:
         }
         self.x_refresh_token = "x-refresh-token"
         self.wp_user, self.wp_password = "editor", "abcd efgh ijkl mnop"
+        # Other WordPress users (user name: (application password, role)).
+        self.wp_users = {"pelanggan": ("qrst uvwx yzab cdef", "subscriber")}
+        # "pretty" (/wp-json/) or "plain" (/?rest_route=; /wp-json/ answers the front page).
+        self.wp_permalinks = "pretty"
+        self.wp_terms: dict[str, list[dict[str, Any]]] = {"categories": [], "tags": []}
         self.page_id, self.ig_user_id, self.x_user_id = "1001", "17841400000", "42"
         self.posts: dict[str, list[dict[str, Any]]] = {p: [] for p in PLATFORMS}
         self.objects: dict[str, dict[str, Any]] = {}  # graph ids: photos, containers, media
@@ -96,6 +117,8 @@ class FakePlatforms:
         self.require_public_image_urls = False
         self.double_publish_attempts = 0
         self.server: ThreadingHTTPServer | None = None
+        self.address: tuple[str, int] | None = None
+        self.connections: set[socket.socket] = set()
         self.in_flight = 0
         # Sign-in (channels.fakes.oauth): the app's credentials, codes given out, tokens.
         self.client_id, self.client_secret = "warta-app", "warta-secret"
@@ -111,6 +134,7 @@ class FakePlatforms:
         handler = type("Handler", (_Handler,), {"fake": self})
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
+        self.address = (str(self.server.server_address[0]), int(self.server.server_address[1]))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -118,11 +142,28 @@ class FakePlatforms:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+            self.server = None
+        with self.lock:
+            for connection in list(self.connections):
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed by the client
+            self.connections.clear()
+
+    def go_down(self) -> None:
+        """Every platform is unreachable (connections refused) until ``come_back``."""
+        self.stop()
+
+    def come_back(self) -> None:
+        """Listen again on the same address, with everything posted so far."""
+        assert self.address is not None and self.server is None
+        self.start(self.address[1], self.address[0])
 
     @property
     def url(self) -> str:
-        assert self.server is not None
-        host, port = self.server.server_address[:2]
+        assert self.address is not None
+        host, port = self.address
         return f"http://{host!s}:{port}"
 
     def next_id(self) -> str:
@@ -179,7 +220,7 @@ class FakePlatforms:
                     fault.times > 0
                     and fault.platform in ("", request.platform)
                     and fault.method == request.method
-                    and fault.path_contains in request.path
+                    and fault.path_contains in (request.route or request.path)
                 ):
                     fault.times -= 1
                     return fault.kind
@@ -193,7 +234,7 @@ class FakePlatforms:
             return signin
         if path == "/refresh_access_token":
             return "instagram"
-        if path.startswith("/wp-json/"):
+        if path.startswith("/wp-json/") or path in ("/", "/index.php"):
             return "wordpress"
         if path.startswith("/2/"):
             return "x"
@@ -218,15 +259,21 @@ class FakePlatforms:
             return x.answer(self, request)
         return graph.answer(self, request)
 
-    def count(self, platform: str, text: str) -> int:
-        """How many live posts on ``platform`` carry exactly this text (or title)."""
-        key = {"facebook": "message", "instagram": "caption", "x": "text", "wordpress": "title"}
+    def live(self, platform: str) -> list[dict[str, Any]]:
+        """The posts anyone can see on ``platform`` (not deleted; WordPress: published)."""
         with self.lock:
-            return sum(
-                1
-                for post in self.posts[platform]
-                if post.get(key[platform]) == text and not post.get("deleted")
-            )
+            return [
+                p
+                for p in self.posts[platform]
+                if not p.get("deleted") and p.get("status", "publish") == "publish"
+            ]
+
+    def count(self, platform: str, text: str) -> int:
+        """How many live posts on ``platform`` carry exactly this text (or title, as the site
+        shows it: WordPress titles are HTML, so an escaped title shows its plain words)."""
+        key = {"facebook": "message", "instagram": "caption", "x": "text", "wordpress": "title"}
+        shown = wordpress.shown if platform == "wordpress" else str
+        return sum(1 for post in self.live(platform) if shown(post.get(key[platform])) == text)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -258,6 +305,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle()
 
+    def do_HEAD(self) -> None:
+        self._handle()
+
+    def setup(self) -> None:
+        super().setup()
+        with self.fake.lock:
+            self.fake.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.fake.lock:
+            self.fake.connections.discard(self.connection)
+        super().finish()
+
     def _handle(self) -> None:
         fake = self.fake
         try:
@@ -272,7 +332,11 @@ class _Handler(BaseHTTPRequestHandler):
             if fake.delay:
                 time.sleep(fake.delay)
             fault = fake.fault_for(request)
-            if fault in ("transient", "rate_limit", "not_found"):
+            if fault == "html":
+                answer = web_page()
+            elif fault == "empty":
+                answer = Answer(200, {})
+            elif fault in ("transient", "rate_limit", "not_found"):
                 answer = _fault_answer(request.platform, fault)
             else:
                 answer = fake.answer(request)
@@ -313,7 +377,11 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 data = None
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        route = parts.path
+        if "rest_route" in query and parts.path in ("/", "/index.php"):
+            route = "/wp-json" + query["rest_route"]
         return Request(
+            route=route,
             platform=self.fake.platform_of(parts.path),
             method=self.command,
             path=parts.path,
@@ -326,17 +394,18 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _send(self, answer: Answer) -> None:
-        raw = json.dumps(answer.body).encode()
+        raw = answer.raw if answer.raw is not None else json.dumps(answer.body).encode()
         self.send_response_only(answer.status)
         self.send_header("Server", self.version_string())
         self.send_header("Date", self.date_time_string())
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(raw)))
         for name, value in answer.headers.items():
             self.send_header(name, value)
         try:
             self.end_headers()
-            self.wfile.write(raw)
+            if self.command != "HEAD":
+                self.wfile.write(raw)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up waiting: like a real platform
 

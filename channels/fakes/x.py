@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,17 @@ from channels.text import x_weighted_length
 
 if TYPE_CHECKING:
     from channels.fakes.server import Answer, FakePlatforms, Request
+
+
+# Post ids are snowflakes, as X's are: milliseconds since X's epoch, then a sequence number.
+SNOWFLAKE_EPOCH_MS = 1288834974657
+_sequence = itertools.count()
+
+
+def snowflake() -> str:
+    """A post id that tells when it was made (to the millisecond), like X's."""
+    now_ms = int(time.time() * 1000)
+    return str(((now_ms - SNOWFLAKE_EPOCH_MS) << 22) | (next(_sequence) & 0x3FFFFF))
 
 
 def _problem(status: int, title: str, detail: str, **extra: Any) -> Answer:
@@ -43,7 +55,7 @@ def answer(fake: FakePlatforms, request: Request) -> Answer:
             return _problem(400, "Invalid Request", "One or more parameters are invalid: media")
         if len(request.files["media"]) > 5 * 1024 * 1024:
             return _problem(400, "Invalid Request", "File size exceeds 5 MB")
-        media_id = fake.next_id()
+        media_id = snowflake()
         fake.uploads[f"x:{media_id}"] = {"size": len(request.files["media"])}
         return Answer(
             200,
@@ -58,9 +70,11 @@ def answer(fake: FakePlatforms, request: Request) -> Answer:
         with fake.lock:
             data = [
                 {"id": p["id"], "text": p["text"], "created_at": p["created_at"]}
+                | ({"attachments": {"media_keys": [f"3_{m}" for m in p["media"]]}}
+                   if p["media"] else {})
                 for p in reversed(fake.posts["x"])
                 if not p.get("deleted")
-            ]
+            ]  # fmt: skip
         start = int(request.query.get("pagination_token") or 0)
         page = data[start : start + limit]
         meta: dict[str, Any] = {"result_count": len(page)}
@@ -111,7 +125,7 @@ def _post(fake: FakePlatforms, request: Request) -> Answer:
             return _problem(
                 403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."
             )
-        post_id = fake.next_id() + "0000"
+        post_id = snowflake()
         fake.posts["x"].append(
             {
                 "id": post_id,

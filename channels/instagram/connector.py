@@ -3,7 +3,10 @@
 The container id is remembered on the Publication as soon as it exists. Nothing can be
 published without a container, and a container is published at most once: a later attempt
 asks the container's status first (PUBLISHED means the earlier attempt succeeded; FINISHED
-means publish it now; ERROR or EXPIRED means make a new one).
+means publish it now; ERROR or EXPIRED means make a new one). Which of the account's media came
+from it is told by the caption and the moment (one of this publication's uncertain attempts,
+``channels.evidence``). Instagram does not let apps delete posts: a correction posts the new
+version and leaves the old post to a person, with its link.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channels import conf, graph, http, text
-from channels.base import ChannelError, Draft, Posted, Preview
+from channels import conf, evidence, graph, http, text
+from channels.base import ChannelError, Correction, Draft, Posted, Preview
+from channels.instagram import answers
 from channels.remote import RemoteChannel
 from images import social
 
@@ -39,6 +43,7 @@ class InstagramChannel(RemoteChannel):
     # client_id / client_secret: the app's, to connect through Facebook or Instagram Login.
     secret_names = ("access_token", "client_secret")
     config_names = ("ig_user_id", "flavour", "client_id")
+    correction_policy = Correction.MANUAL
 
     def text(self, draft: Draft) -> str:
         return draft.caption_for(self.kind, f"{draft.title}\n\n{draft.plain_body()}".strip())
@@ -86,9 +91,10 @@ class InstagramChannel(RemoteChannel):
         url = f"{graph.base_url(account, str(default))}/{path.lstrip('/')}"
         return http.request(method, url, headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
-    def _ok(self, account: ChannelAccount, response: httpx.Response) -> dict[str, Any]:
+    def _ok(self, account: ChannelAccount, response: httpx.Response) -> httpx.Response:
+        """The response if it is a 2xx (read it with ``channels.instagram.answers``)."""
         if response.is_success:
-            return http.json_of(response)
+            return response
         raise graph.error(response, channel=LABEL, account=account)
 
     def _user(self, account: ChannelAccount) -> str:
@@ -103,7 +109,7 @@ class InstagramChannel(RemoteChannel):
 
     def _status(self, account: ChannelAccount, container: str) -> str:
         response = self._call(account, "GET", container, params={"fields": "status_code,status"})
-        return str(self._ok(account, response).get("status_code") or "")
+        return answers.status(self._ok(account, response))
 
     # --- the contract --------------------------------------------------------------------------
     def publish(self, publication: Publication) -> Posted:
@@ -112,7 +118,7 @@ class InstagramChannel(RemoteChannel):
         container = str((publication.progress or {}).get("container") or "")
         status = self._status(account, container) if container else ""
         if status == "PUBLISHED":
-            found = self.find(publication)
+            found = self.find_earlier(publication)
             if found is not None:
                 return found
             raise ChannelError(
@@ -126,7 +132,7 @@ class InstagramChannel(RemoteChannel):
         response = self._call(
             account, "POST", f"{user}/media_publish", data={"creation_id": container}
         )
-        media_id = str(self._ok(account, response).get("id") or "")
+        media_id = answers.object_id(self._ok(account, response))
         self.remember(publication, media=media_id)
         return Posted(media_id, self._permalink(account, media_id))
 
@@ -152,10 +158,10 @@ class InstagramChannel(RemoteChannel):
                     "alt_text": image.alt_text,
                 }
                 response = self._call(account, "POST", f"{user}/media", data=child)
-                children.append(str(self._ok(account, response)["id"]))
+                children.append(answers.object_id(self._ok(account, response)))
             data = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption}
         response = self._call(account, "POST", f"{user}/media", data=data)
-        container = str(self._ok(account, response)["id"])
+        container = answers.object_id(self._ok(account, response))
         self.remember(publication, container=container)
         return container
 
@@ -182,9 +188,9 @@ class InstagramChannel(RemoteChannel):
         fallback = "https://www.instagram.com/"
         try:
             response = self._call(account, "GET", media_id, params={"fields": "permalink"})
+            return answers.permalink(self._ok(account, response)) or fallback
         except ChannelError:
             return fallback
-        return str(http.json_of(response).get("permalink") or fallback)
 
     def find(self, publication: Publication) -> Posted | None:
         progress = publication.progress or {}
@@ -195,23 +201,36 @@ class InstagramChannel(RemoteChannel):
             return Posted(str(media), self._permalink(account, str(media)))
         if self._status(account, str(progress["container"])) != "PUBLISHED":
             return None
-        caption = self.text(Draft.of(publication.version))
-        since = publication.created_at - timedelta(minutes=5)
+        caption = self.words(publication.version)
+        since = evidence.earliest(publication)
         params = {"fields": "id,caption,permalink,timestamp", "limit": "100"}
+        candidates = []
         for _page in range(graph.FIND_PAGES):
             response = self._call(account, "GET", f"{self._user(account)}/media", params=params)
-            body = self._ok(account, response)
-            media_list = body.get("data") or []
-            for media in media_list:
-                if media.get("caption") == caption:
-                    return Posted(str(media["id"]), str(media.get("permalink") or ""))
-            after = graph.next_cursor(body)
+            media_list, after = answers.media(self._ok(account, response))
+            candidates += [
+                evidence.Candidate(m.id, m.permalink or "https://www.instagram.com/", m.made_at)
+                for m in media_list
+                if m.caption == caption
+            ]
             if not after or (media_list and _older(media_list[-1], since)):
-                return None
+                break
             params = {**params, "after": after}
-        return None
+        found = evidence.identify(
+            publication,
+            candidates,
+            same_words=lambda other: self.words(other.version) == caption,
+            precision=timedelta(seconds=1),
+        )
+        if found is None:
+            # PUBLISHED, yet not found among the media: not a proof that it is not there.
+            raise ChannelError(
+                _("Instagram says the post was published but Warta cannot find it yet."),
+                permanent=False,
+            )
+        return Posted(found.external_id, found.permalink)
 
-    def retract(self, publication: Publication) -> None:
+    def retract(self, publication: Publication) -> str:
         raise ChannelError(
             _("Instagram does not let apps delete posts: delete it in the Instagram app."),
             permanent=True,
@@ -230,9 +249,10 @@ class InstagramChannel(RemoteChannel):
                 "access_token": account.secret("access_token"),
             },
         )
-        token = str(self._ok(account, response).get("access_token") or "")
-        if not token:
-            raise self.reconnect(account)
+        try:
+            token = answers.access_token(self._ok(account, response))
+        except ChannelError as exc:
+            raise self.reconnect(account, exc.message) from exc
         account.set_secrets({"access_token": token})
         account.needs_reconnect = False
         account.save(update_fields=["secrets_encrypted", "needs_reconnect"])
@@ -240,14 +260,11 @@ class InstagramChannel(RemoteChannel):
 
     def test_connection(self, account: ChannelAccount) -> str:
         response = self._call(account, "GET", self._user(account), params={"fields": "username"})
-        body = self._ok(account, response)
-        return _("Connected as @%(username)s.") % {"username": body.get("username", "")}
+        return _("Connected as @%(username)s.") % {
+            "username": answers.username(self._ok(account, response))
+        }
 
 
-def _older(media: dict[str, Any], since: datetime) -> bool:
+def _older(media: answers.Medium, since: datetime) -> bool:
     """Whether this media (newest first in the list) was published before ``since``."""
-    try:
-        published = datetime.strptime(str(media.get("timestamp")), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return False
-    return published < since
+    return media.made_at is not None and media.made_at < since

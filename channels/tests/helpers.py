@@ -79,3 +79,54 @@ def post(office: dict[str, User], item: Item, capture: Any) -> list[Publication]
     with capture(execute=True):
         actions.post(office["operator1"], item)
     return list(Publication.objects.filter(item=item).order_by("pk"))
+
+
+def correct(
+    office: dict[str, User],
+    item: Item,
+    capture: Any,
+    *,
+    title: str,
+    body: str = "<p>Isi berita yang dikoreksi.</p>",
+    captions: dict[str, str] | None = None,
+    images: int = 0,
+    keep_images: bool = True,
+) -> list[Publication]:
+    """Reopen a posted item, walk the corrected version through steps 3-6 and post it; the
+    remote publications are delivered once (the jobs the commit enqueues)."""
+    kabid, kasi, op = office["kabid"], office["kasi"], office["operator1"]
+    actions.reopen(kabid, item, note="Angka dalam berita salah.")
+    uploads = [
+        ImageUpload(
+            SimpleUploadedFile(
+                f"koreksi{i}.jpg", jpeg(640, 480, color=(200, i * 40 % 255, 30)), "image/jpeg"
+            ),
+            f"Foto koreksi {i}",
+        )
+        for i in range(images)
+    ]
+    actions.submit(
+        op, item, title=title, body=body, captions=captions or {}, images=uploads,
+        keep_images=keep_images,
+    )  # fmt: skip
+    actions.review(kasi, item, decision="approve")
+    actions.forward(kasi, item)
+    actions.verify(kabid, item, decision="approve")
+    actions.handover(kasi, item)
+    with capture(execute=True):
+        posted = actions.post(op, item)
+    return list(Publication.objects.filter(pk__in=[p.pk for p in posted]).order_by("pk"))
+
+
+def deliver_until_settled(row: Publication) -> Publication:
+    """Run the row's due attempts (on the simulated clock) until it is posted or failed."""
+    from channels import outbox
+
+    for _attempt in range(10):
+        if row.state in ("posted", "failed"):
+            return row
+        assert row.next_attempt_at is not None, row.last_error
+        delivered = outbox.deliver(row.pk, now=row.next_attempt_at)
+        assert delivered is not None
+        row = delivered
+    raise AssertionError(f"still {row.state}: {row.last_error}")

@@ -103,3 +103,35 @@ def test_a_permanent_error_fails_the_row_with_its_sentence(
     row = Publication.objects.get(channel="remote")
     assert (row.state, row.last_error) == ("failed", "Token kedaluwarsa: sambungkan ulang")
     assert item.open_run().action == "post"
+
+
+def test_a_worker_that_read_the_row_before_another_claimed_it_does_not_send_it_again(
+    office: dict[str, User],
+    assignment_data: dict[str, Any],
+    remote: type[FakeRemote],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The claim reads the state, then updates: the update must be conditional on that state,
+    or a worker acting on a stale read takes a row another worker has already delivered."""
+    from channels import outbox
+
+    item = _ready_to_post(office, assignment_data)
+    with django_capture_on_commit_callbacks(execute=False):
+        actions.post(office["operator1"], item)  # the job is not run: two workers race for it
+    row = Publication.objects.get(channel="remote")
+    read_state = outbox._read_state
+    other_worker: list[Publication | None] = []
+
+    def read_then_lose_the_race(publication_id: int) -> str | None:
+        state = read_state(publication_id)  # this worker reads "queued"...
+        monkeypatch.setattr(outbox, "_read_state", read_state)
+        other_worker.append(outbox.deliver(publication_id))  # ...another claims and posts it
+        return state
+
+    monkeypatch.setattr(outbox, "_read_state", read_then_lose_the_race)
+    assert outbox.deliver(row.pk) is None  # the stale read claims nothing
+    assert other_worker[0] is not None and other_worker[0].state == "posted"
+    assert remote.posted == ["Judul"]
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("posted", 1)

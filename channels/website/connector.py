@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from channels.base import Channel, Posted, Preview
+from channels.base import Channel, Correction, Posted, Preview
 
 if TYPE_CHECKING:
     from channels.models import Publication
@@ -20,6 +20,8 @@ class WebsiteChannel(Channel):
     kind = "website"
     label = _("Website")
     local = True
+    # The article page always shows the newest posted version: a correction updates it in place.
+    correction_policy = Correction.UPDATE
 
     def render(self, version: Version) -> Preview:
         return Preview(text=f"{version.title}\n\n{strip_tags(version.body)}")
@@ -33,5 +35,9 @@ class WebsiteChannel(Channel):
             return None
         return Posted(external_id=publication.external_id, permalink=publication.permalink)
 
-    def retract(self, publication: Publication) -> None:
+    def update(self, publication: Publication, live: Publication) -> Posted:
+        return self.publish(publication)
+
+    def retract(self, publication: Publication) -> str:
         """Nothing to call: the article page shows only posted, unretracted publications."""
+        return ""

@@ -1,8 +1,12 @@
 """Posts on X (API v2): images through ``/2/media/upload``, then ``POST /2/tweets``.
 
 Auth is an OAuth 2.0 user-context access token (Bearer). Finding our own post after an unknown
-outcome: the account's recent posts, matched on the text (links compared without their URL,
-since X rewrites them to t.co). A 403 "duplicate content" is answered the same way.
+outcome: the account's recent posts with our text (links compared without their URL, since X
+rewrites them to t.co) that carry the media this publication uploaded, or else were made during
+one of its uncertain attempts (``channels.evidence``; a post's id tells the millisecond it was
+made). X refuses a text it already has (403 "duplicate content"): unless that post is proven to
+be this publication's, the row fails with a sentence. X cannot edit posts: a correction deletes
+the old post, then posts the new version.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channels import conf, http, text
-from channels.base import ChannelError, Draft, Posted, Preview
+from channels import conf, evidence, http, text
+from channels.base import ChannelError, Correction, Draft, Posted, Preview
 from channels.models import ChannelAccount
 from channels.remote import RemoteChannel
+from channels.x import answers
 from images import social
 
 if TYPE_CHECKING:
@@ -37,11 +42,16 @@ def _comparable(value: str) -> str:
     return " ".join(text.URL_RE.sub("", value).split())
 
 
+def _link(post_id: str) -> str:
+    return f"https://x.com/i/web/status/{post_id}"
+
+
 class XChannel(RemoteChannel):
     kind = "x"
     label = gettext_lazy("X")
     secret_names = ("access_token", "refresh_token", "client_secret")
     config_names = ("client_id",)
+    correction_policy = Correction.REPLACE
 
     def text(self, draft: Draft) -> str:
         return draft.caption_for(self.kind, draft.title)
@@ -111,7 +121,7 @@ class XChannel(RemoteChannel):
                 auth=(client_id, client_secret) if client_secret else None,
             )
             body = http.json_of(response)
-            if not response.is_success or not body.get("access_token"):
+            if not response.is_success or not isinstance(body.get("access_token"), str):
                 raise self.reconnect(account, str(body.get("error_description") or ""))
             locked.set_secrets(
                 {
@@ -125,9 +135,10 @@ class XChannel(RemoteChannel):
         account.secrets_encrypted = locked.secrets_encrypted
         return str(body["access_token"])
 
-    def _ok(self, account: ChannelAccount, response: httpx.Response) -> dict[str, Any]:
+    def _ok(self, account: ChannelAccount, response: httpx.Response) -> httpx.Response:
+        """The response if it is a 2xx (read it with ``channels.x.answers``)."""
         if response.is_success:
-            return http.json_of(response)
+            return response
         raise self._error(account, response)
 
     def _error(self, account: ChannelAccount, response: httpx.Response) -> ChannelError:
@@ -172,22 +183,18 @@ class XChannel(RemoteChannel):
             payload["media"] = {"media_ids": media_ids}
         response = self._call(account, "POST", "2/tweets", json=payload)
         if response.status_code == 403 and "duplicate" in response.text.lower():
-            found = self.find(publication)
-            if found is not None:
+            if (found := self.find_earlier(publication)) is not None:
                 return found
             raise ChannelError(
-                _(
-                    "X refused the post as a duplicate of an earlier one: change the text, or "
-                    "record the existing post's link by hand."
-                ),
+                _("X refused the same text as an earlier post: change the text."),
                 permanent=True,
             )
-        data = self._ok(account, response).get("data") or {}
-        post_id = str(data.get("id") or "")
-        return Posted(post_id, f"https://x.com/i/web/status/{post_id}")
+        post_id = answers.created(self._ok(account, response))
+        return Posted(post_id, _link(post_id))
 
     def _upload_images(self, publication: Publication, account: ChannelAccount) -> list[str]:
         uploaded: dict[str, str] = dict((publication.progress or {}).get("media", {}))
+        keys: dict[str, str] = dict((publication.progress or {}).get("media_keys", {}))
         for image in self.images(publication):
             if image.sha256 in uploaded:
                 continue
@@ -198,41 +205,54 @@ class XChannel(RemoteChannel):
                 data={"media_category": "tweet_image"},
                 files={"media": social.upload_file(image, "x")},
             )
-            uploaded[image.sha256] = str((self._ok(account, response).get("data") or {})["id"])
-            self.remember(publication, media=uploaded)
+            medium = answers.medium(self._ok(account, response))
+            uploaded[image.sha256], keys[image.sha256] = medium.id, medium.key
+            self.remember(publication, media=uploaded, media_keys=keys)
         return [uploaded[i.sha256] for i in self.images(publication)]
 
-    def _me(self, account: ChannelAccount) -> dict[str, Any]:
-        data = self._ok(account, self._call(account, "GET", "2/users/me")).get("data")
-        return data if isinstance(data, dict) else {}
+    def _me(self, account: ChannelAccount) -> answers.User:
+        return answers.user(self._ok(account, self._call(account, "GET", "2/users/me")))
 
     def find(self, publication: Publication) -> Posted | None:
         account = self.account(publication)
-        user_id = self._me(account).get("id", "")
-        start = (publication.created_at - timedelta(minutes=5)).astimezone(UTC)
+        user_id = self._me(account).id
+        start = evidence.earliest(publication).astimezone(UTC)
         params = {
             "max_results": "100",
             "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "tweet.fields": "created_at",
+            "tweet.fields": "created_at,attachments",
+            "expansions": "attachments.media_keys",
         }
-        wanted = _comparable(self.text(Draft.of(publication.version)))
+        wanted = _comparable(self.words(publication.version))
+        ours = set(((publication.progress or {}).get("media_keys") or {}).values())
+        candidates = []
         for _page in range(FIND_PAGES):
             response = self._call(account, "GET", f"2/users/{user_id}/tweets", params=params)
-            body = self._ok(account, response)
-            for post in body.get("data") or []:
-                if _comparable(str(post.get("text", ""))) == wanted:
-                    return Posted(str(post["id"]), f"https://x.com/i/web/status/{post['id']}")
-            if not (token := str((body.get("meta") or {}).get("next_token") or "")):
-                return None
+            posts, token = answers.timeline(self._ok(account, response))
+            candidates += [
+                evidence.Candidate(
+                    p.id, _link(p.id), p.made_at, marked=bool(ours) and ours <= p.media_keys
+                )
+                for p in posts
+                if _comparable(p.text) == wanted
+            ]
+            if not token:
+                break
             params = {**params, "pagination_token": token}
-        return None
+        found = evidence.identify(
+            publication,
+            candidates,
+            same_words=lambda other: _comparable(self.words(other.version)) == wanted,
+            precision=timedelta(milliseconds=1),
+        )
+        return Posted(found.external_id, found.permalink) if found else None
 
-    def retract(self, publication: Publication) -> None:
+    def retract(self, publication: Publication) -> str:
         account = self.account(publication)
         response = self._call(account, "DELETE", f"2/tweets/{publication.external_id}")
         if not self.already_gone(response):
-            self._ok(account, response)
+            answers.deleted(self._ok(account, response))
+        return ""
 
     def test_connection(self, account: ChannelAccount) -> str:
-        me = self._me(account)
-        return _("Connected as @%(username)s.") % {"username": me.get("username", "")}
+        return _("Connected as @%(username)s.") % {"username": self._me(account).username}

@@ -121,23 +121,27 @@ def test_an_unknown_outcome_is_checked_before_anything_is_sent_again(
     assert row.permalink == fake.posts["facebook"][0]["permalink_url"]
 
 
-def test_a_duplicate_of_our_own_post_counts_as_posted_and_of_someone_elses_fails(
+def test_a_duplicate_counts_as_posted_only_when_an_uncertain_attempt_of_ours_made_it(
     office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
     item = ready_item(office, assignment_data, ["facebook"], title="Sama")
+    now = int(clock.now().timestamp())
     with fake.lock:
         fake.posts["facebook"].append(
             {"id": "1001_1", "message": "Sama\n\nIsi berita.", "media": [],
              "permalink_url": "https://www.facebook.com/1001/posts/1", "created_time": "",
-             "created": 0}  # older than the publication: not ours
+             "created": now}  # someone else's, made just now: same words, not ours
         )  # fmt: skip
     post(office, item, django_capture_on_commit_callbacks)
     row = Publication.objects.get(channel="facebook")
     assert row.state == "failed"
-    assert "duplicate" in row.last_error
-    fake.posts["facebook"][0]["created"] = int(clock.now().timestamp())  # now it looks ours
-    Publication.objects.filter(pk=row.pk).update(state="retry")
+    assert "duplicate" in row.last_error and row.external_id == ""
+    # An earlier attempt of ours that may have made it (its answer was lost) is evidence.
+    made = fake.posts["facebook"][0]
+    made["created_time"] = clock.now().strftime("%Y-%m-%dT%H:%M:%S+0000")
+    window = {"from": (now - 5) * 1000, "to": (now + 5) * 1000, "uncertain": True}
+    Publication.objects.filter(pk=row.pk).update(state="retry", progress={"windows": [window]})
     row = outbox.deliver(row.pk)
     assert row is not None and (row.state, row.external_id) == ("posted", "1001_1")
 

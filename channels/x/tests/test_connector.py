@@ -117,19 +117,34 @@ def test_an_expired_access_token_is_refreshed_and_the_new_pair_stored(
     assert refresh.form["client_id"] == "warta-app"
 
 
-def test_the_fake_refuses_a_duplicate_and_the_connector_finds_its_own_post(
+def test_a_duplicate_of_another_post_fails_with_a_sentence_and_of_our_own_counts_as_posted(
     office: Office, assignment_data: dict[str, Any], fake: FakePlatforms, accounts: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
+    from channels.fakes.x import snowflake
+
     item = ready_item(office, assignment_data, ["x"], captions={"x": "Sekali saja"})
     with fake.lock:
         fake.posts["x"].append(
-            {"id": "77", "text": "Sekali saja", "media": [],
-             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())}
-        )  # fmt: skip
+            {
+                "id": snowflake(),
+                "text": "Sekali saja",
+                "media": [],
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            }
+        )  # fmt: skip  (someone else's post, made just now: same words, not ours)
     post(office, item, django_capture_on_commit_callbacks)
     row = Publication.objects.get(channel="x")
-    assert (row.state, row.external_id) == ("posted", "77")
+    assert (row.state, row.external_id) == ("failed", "")
+    assert "X refused the same text as an earlier post: change the text." in row.last_error
+    assert len(fake.posts["x"]) == 1
+    # Had an earlier attempt of ours been sending at that moment, the post would be ours.
+    made = fake.posts["x"][0]
+    now_ms = int(time.time() * 1000)
+    window = {"from": now_ms - 5000, "to": now_ms + 5000, "uncertain": True}
+    Publication.objects.filter(pk=row.pk).update(state="retry", progress={"windows": [window]})
+    row = outbox.deliver(row.pk)
+    assert row is not None and (row.state, row.external_id) == ("posted", made["id"])
     assert len(fake.posts["x"]) == 1
 
 
