@@ -29,6 +29,15 @@ def django_db_modify_db_settings() -> None:
     own_databases.give_test_databases_our_name()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test databases; at the end, sessions that a live server's threads left
+    open are ended first, so the run's own database can be dropped."""
+    yield
+    with django_db_blocker.unblock():
+        own_databases.end_other_sessions()
+
+
 @pytest.fixture(autouse=True)
 def _empty_shared_cache() -> None:
     """Each test starts with an empty cache. The database cache (the default) is rolled back

@@ -52,3 +52,22 @@ def give_test_databases_our_name() -> None:
             test["NAME"] = os.path.join(folder, f"test-{os.getpid()}.sqlite3")
         else:
             test["NAME"] = f"test_{alias['NAME']}_{os.getpid()}"
+
+
+def end_other_sessions() -> None:
+    """End the other connections to this run's PostgreSQL test databases (threads of a live
+    server keep theirs open); only databases named after this process are touched."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor != "postgresql":
+            continue
+        name = connection.settings_dict["NAME"]
+        if not name.endswith(f"_{os.getpid()}"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
