@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
 
 
@@ -13,5 +14,7 @@ def register() -> None:
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
-    # Pillow refuses (DecompressionBombError) above twice this; uploads check it exactly.
+    # Pillow refuses (DecompressionBombError) above twice this; uploads check it exactly, so
+    # its warning between once and twice the limit says nothing more.
     Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+    warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -15,15 +15,16 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageFilter
 
-from images import formats
+from images import decode
 from lib import clock
 
 if TYPE_CHECKING:
     from newsroom.models import Attachment
 
 MAX_BOXES = 20
+BLUR_LONG_EDGE = 4096
 Box = tuple[float, float, float, float]  # left, top, right, bottom as fractions 0..1
 _BOX_RE = re.compile(r"^\s*([0-9.]+)\s*,\s*([0-9.]+)\s*,\s*([0-9.]+)\s*,\s*([0-9.]+)\s*$")
 
@@ -131,12 +132,14 @@ def with_settings(attachment: Attachment, alt_text: str, settings: ImageSettings
     return copy
 
 
-def blurred(source: object, boxes: tuple[Box, ...]) -> tuple[bytes, str, int, int]:
+def blurred(source: decode.Source, boxes: tuple[Box, ...]) -> tuple[bytes, str, int, int]:
     """The upright image with each box pixelated and then blurred: (bytes, content type, width,
-    height). Written without any metadata; the faces cannot be recovered from it."""
-    formats.register()
-    with Image.open(source) as image:  # type: ignore[arg-type]
-        picture = ImageOps.exif_transpose(image).convert("RGB")
+    height). Written without any metadata; the faces cannot be recovered from it.
+
+    At most ``BLUR_LONG_EDGE`` pixels on its long edge (more than any rendition needs, as much
+    as the draft form's own scaling sends), so a huge original is decoded in bounded memory."""
+    header = decode.read_header(source)
+    picture = decode.upright_rgb(source, header, BLUR_LONG_EDGE / max(header.upright))
     for box in boxes:
         _blur_box(picture, box)
     picture.info = {}

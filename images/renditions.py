@@ -9,29 +9,31 @@ sha256, the focal point and the pipeline version (``Attachment.rendition_key``),
 names the size or use (``w800``, ``instagram_portrait``; plus the watermark's digest when one is
 set). A name therefore never refers to two different contents and may be cached forever.
 
-Renditions are made lazily, once, and then kept in the default storage (so they also work on
-S3): the upload request of a phone on a slow line is not kept waiting for a dozen encodes,
-renditions for a focal point that is changed again a minute later are never made, and the
-first request (a reader, or a connector asking for the bytes) pays about one second once.
+Renditions are made ahead of their use by the worker (``images.tasks``), never by a web request:
+when a version with photos is submitted (and again, if anything is missing, at verification and
+before posting), one image at a time per machine (``images.worklock``), decoding the original in
+bounded memory (``images.decode``). They are kept in the default storage (so they also work on
+S3); ``ready`` tells from the database whether an image's renditions are all there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import math
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageCms, ImageOps
+from django.db.models import Q
+from PIL import Image
 
-from images import formats
+from images import decode, worklock
 
 if TYPE_CHECKING:
     from newsroom.models import Attachment
@@ -51,6 +53,8 @@ SOCIAL_SIZES: dict[str, tuple[int, int]] = {
 EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg"}
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
+# How long a job or a connector waits for the machine's image lock before giving up.
+LOCK_WAIT_SECONDS = 120.0
 NAME_RE = re.compile(
     r"^(?P<key>[0-9a-f]{24})-(?P<label>[a-z0-9_]+(?:-wm[0-9a-f]{8})?)\.(?P<ext>webp|jpg)$"
 )
@@ -89,6 +93,9 @@ class RenditionUnavailable(LookupError):
     """The name does not belong to any image (or the original cannot be read)."""
 
 
+log = logging.getLogger(__name__)
+
+
 # --- names -----------------------------------------------------------------------------------
 def rendition_key(sha256: str, focal_x: float, focal_y: float) -> str:
     """The part of every rendition name that changes when what is shown changes."""
@@ -116,19 +123,11 @@ def _source_size(attachment: Attachment) -> tuple[int, int]:
     """The upright size, stored at upload; read once from the header for older rows."""
     if attachment.width and attachment.height:
         return attachment.width, attachment.height
-    formats.register()
-    with attachment.file.open("rb") as fh, Image.open(fh) as image:
-        width, height = _upright_size(image)
+    with attachment.file.open("rb") as fh:
+        width, height = decode.read_header(fh).upright
     attachment.width, attachment.height = width, height
     type(attachment).objects.filter(pk=attachment.pk).update(width=width, height=height)
     return width, height
-
-
-def _upright_size(image: Image.Image) -> tuple[int, int]:
-    """Width and height as shown, with the EXIF orientation applied."""
-    width, height = image.size
-    orientation = image.getexif().get(0x0112, 1)
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
 def _web_specs(width: int, height: int) -> list[_Spec]:
@@ -215,43 +214,80 @@ def attachment_for(name: str) -> Attachment | None:
     )
 
 
-def ensure(name: str) -> str:
-    """The storage name of this rendition, making all of the image's renditions if missing."""
+def locate(name: str) -> tuple[Attachment, str]:
+    """The image this rendition name belongs to and the name it has in storage (the file may
+    not exist yet). Raises RenditionUnavailable for a name of no current rendition."""
     attachment = attachment_for(name)
     parsed = parse(name)
     if attachment is None or parsed is None:
         raise RenditionUnavailable(name)
     specs = _all_specs(*_source_size(attachment))
-    wanted = [s for s in specs if (s.label, s.content_type) == parsed[1:]]
-    if not wanted:
+    if not any((s.label, s.content_type) == parsed[1:] for s in specs):
         raise RenditionUnavailable(name)
-    storage_name = _storage_name(name)
+    return attachment, _storage_name(name)
+
+
+def ensure(name: str) -> str:
+    """The storage name of this rendition, making all of the image's renditions if missing
+    (for the worker: a web request serves what exists, ``images.views``)."""
+    attachment, storage_name = locate(name)
     if not default_storage.exists(storage_name):
         make_all(attachment)
     return storage_name
 
 
-def make_all(attachment: Attachment) -> list[Rendition]:
-    """Decode the original once and write every rendition that is not stored yet."""
+def signature(attachment: Attachment) -> str:
+    """What ``Attachment.renditions_made`` says once every rendition of the image is stored:
+    its key, and the watermark's digest (a new logo names new social renditions)."""
+    mark = _watermark_digest()
+    return f"{key_of(attachment)}-wm{mark}" if mark else key_of(attachment)
+
+
+def ready(attachment: Attachment) -> bool:
+    """Whether every rendition of the image is stored (from the database, no storage call)."""
+    return attachment.renditions_made == signature(attachment)
+
+
+def make_all(attachment: Attachment, wait: float = LOCK_WAIT_SECONDS) -> list[Rendition]:
+    """Decode the original once and write every rendition that is not stored yet.
+
+    Holds the machine's image lock while decoding (raises worklock.Busy after ``wait``
+    seconds) and then records the image as ready."""
     key = key_of(attachment)
-    width, height = _source_size(attachment)
-    todo = [
+    specs = _all_specs(*_source_size(attachment))
+    todo = _missing(key, specs)
+    if todo:
+        with worklock.one_at_a_time(wait):
+            todo = _missing(key, specs)  # another process may have made them meanwhile
+            if todo:
+                _render_and_store(attachment, todo)
+    made = signature(attachment)
+    type(attachment).objects.filter(Q(pk=attachment.pk) | Q(rendition_key=key)).exclude(
+        renditions_made=made
+    ).update(renditions_made=made)
+    attachment.renditions_made = made
+    return [rendition for _spec, rendition in todo]
+
+
+def _missing(key: str, specs: list[_Spec]) -> list[tuple[_Spec, Rendition]]:
+    return [
         (spec, r)
-        for spec in _all_specs(width, height)
+        for spec in specs
         if not default_storage.exists(_storage_name((r := _rendition(key, spec)).name))
     ]
-    if not todo:
-        return []
+
+
+def _render_and_store(attachment: Attachment, todo: list[tuple[_Spec, Rendition]]) -> None:
     try:
-        with attachment.file.open("rb") as fh:
+        with decode.local_source(attachment.file) as source:
             encoded = render(
-                fh, [spec for spec, _r in todo], attachment.focal_x, attachment.focal_y
+                source, [spec for spec, _r in todo], attachment.focal_x, attachment.focal_y
             )
-    except (OSError, Image.DecompressionBombError) as exc:
+    except (OSError, decode.DamagedImage, Image.DecompressionBombError) as exc:
+        log.error("renditions of attachment %s failed: %s", attachment.pk, exc)
         raise RenditionUnavailable(attachment.file.name) from exc
     for (_spec, rendition), data in zip(todo, encoded, strict=True):
         _store(_storage_name(rendition.name), data)
-    return [r for _spec, r in todo]
 
 
 def _store(storage_name: str, data: bytes) -> None:
@@ -264,45 +300,42 @@ def _store(storage_name: str, data: bytes) -> None:
 
 
 # --- pixels ----------------------------------------------------------------------------------
-def render(source: Any, specs: list[_Spec], focal_x: float, focal_y: float) -> list[bytes]:
-    """Encode each spec from one decode of ``source`` (a file or path)."""
-    formats.register()
-    with Image.open(source) as image:
-        upright = _upright_size(image)
-        boxes = [_crop_box(upright, spec, focal_x, focal_y) for spec in specs]
-        _draft(image, upright, specs, boxes)
-        picture = _prepare(image)
-    scale = picture.width / upright[0]
-    results: dict[int, bytes] = {}
-    whole: list[Image.Image] = []  # whole-image sizes made so far, to scale down from
-    # Widest first: a narrower whole-image size is scaled from the previous one (cheaper).
-    for index in sorted(range(len(specs)), key=lambda i: -specs[i].width):
-        spec, box = specs[index], boxes[index]
-        scaled_box = (box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale)
-        out = _scaled(picture, whole, spec, scaled_box)
-        if not spec.crop:
-            whole.append(out)
+def render(
+    source: decode.Source, specs: list[_Spec], focal_x: float, focal_y: float
+) -> list[bytes]:
+    """Encode each spec from one decode of ``source`` (a local path or the file's bytes).
+
+    The original is decoded straight to the smallest size every spec still gets its own pixels
+    from (``images.decode``, bounded memory); each spec is cut and scaled from that picture."""
+    header = decode.read_header(source)
+    upright = header.upright
+    boxes = [_crop_box(upright, spec, focal_x, focal_y) for spec in specs]
+    picture = decode.upright_rgb(source, header, _needed_scale(specs, boxes))
+    scale_x, scale_y = picture.width / upright[0], picture.height / upright[1]
+    base = decode.in_memory(picture)
+    scaled: dict[tuple[float, float, float, float, int, int], Image.Image] = {}
+    results = []
+    for spec, box in zip(specs, boxes, strict=True):
+        scaled_box = (box[0] * scale_x, box[1] * scale_y, box[2] * scale_x, box[3] * scale_y)
+        key = (*scaled_box, spec.width, spec.height)  # WebP and JPEG of one size: one scaling
+        if key not in scaled:
+            scaled[key] = decode.cut_and_scale(base, scaled_box, (spec.width, spec.height))
+        out = scaled[key]
         if spec.watermark:
             out = _apply_watermark(out)
-        results[index] = _encode(out, spec.content_type)
-    return [results[i] for i in range(len(specs))]
+        results.append(_encode(out, spec.content_type))
+    return results
 
 
-def _scaled(
-    picture: Image.Image,
-    whole: list[Image.Image],
-    spec: _Spec,
-    box: tuple[float, float, float, float],
-) -> Image.Image:
-    size = (spec.width, spec.height)
-    if not spec.crop:
-        larger = [w for w in whole if w.width >= spec.width]
-        if larger:
-            base = min(larger, key=lambda w: w.width)
-            if base.size == size:
-                return base
-            return base.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
-    return picture.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
+def _needed_scale(specs: list[_Spec], boxes: list[tuple[float, float, float, float]]) -> float:
+    """The largest scale any spec needs from the original (1: full size)."""
+    return min(
+        1.0,
+        max(
+            max(spec.width / (box[2] - box[0]), spec.height / (box[3] - box[1]))
+            for spec, box in zip(specs, boxes, strict=True)
+        ),
+    )
 
 
 def _crop_box(
@@ -320,65 +353,6 @@ def _crop_box(
     left = min(max(focal_x * width - crop_w / 2, 0.0), width - crop_w)
     top = min(max(focal_y * height - crop_h / 2, 0.0), height - crop_h)
     return (left, top, left + crop_w, top + crop_h)
-
-
-def _draft(
-    image: Image.Image,
-    upright: tuple[int, int],
-    specs: list[_Spec],
-    boxes: list[tuple[float, float, float, float]],
-) -> None:
-    """Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding, as far as every
-    rendition still gets at least its own pixels (a 24 MP photo decodes in a fraction)."""
-    if image.format != "JPEG":
-        return
-    needed = max(
-        max(spec.width / (box[2] - box[0]), spec.height / (box[3] - box[1]))
-        for spec, box in zip(specs, boxes, strict=True)
-    )
-    if needed >= 1:
-        return
-    width, height = (math.ceil(upright[0] * needed), math.ceil(upright[1] * needed))
-    if upright != image.size:
-        width, height = height, width
-    image.draft("RGB", (width, height))
-
-
-def _prepare(image: Image.Image) -> Image.Image:
-    """Upright, sRGB, RGB pixels with an empty info dict (nothing carried over)."""
-    icc = image.info.get("icc_profile")
-    upright = ImageOps.exif_transpose(image)
-    if upright.mode not in ("RGB", "RGBA", "L", "LA", "P", "CMYK", "I;16", "I", "F"):
-        upright = upright.convert("RGBA")
-    if icc:
-        upright = _to_srgb(upright, icc)
-    if upright.mode in ("RGBA", "LA", "P"):
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        upright = flat
-    elif upright.mode != "RGB":
-        upright = upright.convert("RGB")
-    upright.load()
-    upright.info = {}
-    return upright
-
-
-def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
-        converted = ImageCms.profileToProfile(
-            image, source, _srgb(), outputMode=mode, renderingIntent=ImageCms.Intent.PERCEPTUAL
-        )
-    except (ImageCms.PyCMSError, OSError, ValueError):
-        return image
-    return converted if converted is not None else image
-
-
-@lru_cache(maxsize=1)
-def _srgb() -> ImageCms.ImageCmsProfile:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _encode(image: Image.Image, content_type: str) -> bytes:

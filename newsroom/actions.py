@@ -28,7 +28,7 @@ from accounts.models import Role, User
 from channels import outbox, registry
 from channels import validation as channel_validation
 from channels.models import Publication
-from images import privacy
+from images import decode, jobs, privacy
 from images.privacy import ImageSettings
 from lib import clock
 from lib.business_time import business_seconds
@@ -61,6 +61,9 @@ CAPTION_MAX = 5000
 # How far in the past a form may say it was opened (step 1 is timed from that moment).
 FORM_OPEN_MAX = timedelta(hours=12)
 SCHEDULE_MAX = timedelta(days=30)
+# How long posting waits for the worker to finish the photos' renditions (usually done long
+# before: they are made when the version is submitted).
+RENDITIONS_WAIT_SECONDS = 15.0
 TAGS_MAX = 10
 TAG_MAX = 60
 
@@ -505,8 +508,8 @@ def _store_image(item: Item, user: User, checked: CheckedFile, upload: ImageUplo
     )
     if not upload.settings.blur_boxes:
         return original
-    with original.file.open("rb") as fh:
-        data, content_type, width, height = privacy.blurred(fh, upload.settings.blur_boxes)
+    with decode.local_source(original.file) as source:
+        data, content_type, width, height = privacy.blurred(source, upload.settings.blur_boxes)
     name = f"{checked.name.rsplit('.', 1)[0]}-blur.jpg"
     copy = CheckedFile(
         SimpleUploadedFile(name, data, content_type),
@@ -641,6 +644,7 @@ def submit(
         )
         version.save()
         version.images.set(stored)
+        jobs.queue_on_commit(stored)  # the worker makes the renditions (never a web request)
         if run.action == "submit":
             _finish(run, user, StepRun.Outcome.DONE, version=version)
             _advance(item, run)
@@ -776,6 +780,7 @@ def verify(user: User, item: Item, *, decision: str, note: str = "", reason: str
         _require_intact(version, _approved_sha256(item, "review"))
         if decision == "approve":
             _require_privacy_resolved(version)
+            jobs.queue_on_commit(version.images.all())
         run.return_reason = return_reason
         _finish(run, user, decision, note=note, version=version)
         _advance(item, run, decision)
@@ -855,9 +860,11 @@ def post(
         at = item.scheduled_at
     if errors:
         raise Invalid(errors)
+    _await_renditions(item, user)
     with transaction.atomic():
         item, run = _begin(item, user, "post")
         version = verified_version(item)
+        _require_renditions(version)
         refused = {
             f"channels.{kind}": " ".join(str(s) for s in found)
             for kind in chosen
@@ -876,6 +883,30 @@ def post(
         finish_post_when_published(item)
         _commit_revision(item)
     return publications
+
+
+def _await_renditions(item: Item, user: User) -> None:
+    """Before posting (outside the transaction): the photos of the verified version have all
+    their renditions, so the portal never shows an article whose pictures are still being
+    made. Whatever is missing is queued and awaited for a moment; ``_require_renditions``
+    then refuses if the worker has not finished."""
+    _check_actor(Item.objects.select_related("sop_version").get(pk=item.pk), user, "post")
+    try:
+        version = verified_version(item)
+    except Conflict:
+        return  # the transaction refuses with the reason
+    jobs.wait_until_ready(version.images.all(), RENDITIONS_WAIT_SECONDS)
+
+
+def _require_renditions(version: Version) -> None:
+    """Refuse to post (nothing changes) while a photo of the version lacks its renditions."""
+    if jobs.pending(version.images.all()):
+        raise Conflict(
+            _(
+                "The photos of this version are still being prepared for the website and social "
+                "media. Try posting again in a minute."
+            )
+        )
 
 
 def finish_post_when_published(item: Item) -> StepRun | None:

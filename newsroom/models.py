@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.canonical import chain_hash, sha256_of
@@ -144,6 +145,23 @@ class LegalBasis(models.TextChoices):
     LEGITIMATE_INTEREST = "legitimate_interest", _("legitimate interest")
 
 
+# The extension a stored file gets from its detected type (never from the client's file name).
+STORED_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heif": "heic",
+    "application/pdf": "pdf",
+}
+
+
+def stored_name(instance: Attachment, filename: str) -> str:
+    """Where an upload is stored: a random name with the extension of the type read from its
+    content. The name the client sent is kept only as data (``original_name``)."""
+    extension = STORED_EXTENSIONS.get(instance.content_type, "bin")
+    return f"items/{timezone.localtime():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
 class Attachment(models.Model):
     """A file brought to an item: a document at assignment, or an image of a version.
 
@@ -156,7 +174,7 @@ class Attachment(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to="items/%Y/%m/")
+    file = models.FileField(upload_to=stored_name)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -172,6 +190,8 @@ class Attachment(models.Model):
     focal_y = models.FloatField(default=0.5)
     # Names the renditions: derived from the content hash and the focal point (images.renditions).
     rendition_key = models.CharField(max_length=32, blank=True, db_index=True)
+    # images.renditions.signature() once the worker has stored every rendition ("" before).
+    renditions_made = models.CharField(max_length=48, blank=True)
     # Privacy (UU 27/2022): identifiable people need a legal basis; minors need a parent's
     # consent or blurred faces. An unresolved flag stops verification.
     identifiable_people = models.BooleanField(_("identifiable people"), default=False)

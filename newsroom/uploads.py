@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from images import decode
 
 IMAGE_TYPES = {
     "JPEG": "image/jpeg",
@@ -73,56 +72,49 @@ def _looks_like_markup(upload: UploadedFile) -> bool:
     )
 
 
-def _too_many_pixels(upload: UploadedFile, pixels: int) -> UploadRejected:
-    limit = settings.IMAGE_MAX_PIXELS
-    return UploadRejected(
-        _(
+def _too_many_pixels(upload: UploadedFile, pixels: int, *, heic: bool = False) -> UploadRejected:
+    """Over the pixel limit (or HEIC's lower one: HEIC is decoded whole, see images.decode)."""
+    if heic:
+        limit = settings.HEIC_MAX_PIXELS
+        message = _(
+            "The HEIC photo “%(name)s” is too large (%(pixels)s megapixels; HEIC photos at most "
+            "%(limit)s). Send it as JPEG (the phone's “most compatible” format) or smaller."
+        )
+    else:
+        limit = settings.IMAGE_MAX_PIXELS
+        message = _(
             "The image “%(name)s” has too many pixels (%(pixels)s megapixels; at most "
             "%(limit)s). Send a smaller photo."
         )
-        % {"name": upload.name, "pixels": round(pixels / 1e6), "limit": round(limit / 1e6)}
+    return UploadRejected(
+        message % {"name": upload.name, "pixels": _megapixels(pixels), "limit": _megapixels(limit)}
     )
 
 
-_STRICT = threading.Lock()
-
-
-@contextmanager
-def _strict_decoding() -> Iterator[None]:
-    """Pillow refuses cut-off files while this lasts. WeasyPrint (the PDF reports) switches
-    Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is imported, which would let a
-    truncated upload through in any process that has made a PDF."""
-    with _STRICT:
-        lenient = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+def _megapixels(pixels: int) -> str:
+    """Whole megapixels ("211"), with one decimal below ten ("1.9", "0.4")."""
+    if pixels >= 10_000_000:
+        return str(round(pixels / 1e6))
+    return f"{pixels / 1e6:.1f}".removesuffix(".0")
 
 
 def _decode(upload: UploadedFile) -> tuple[str, int, int]:
     """Format and upright size, after decoding every pixel once (a cut-off file fails here).
 
-    The pixel count is checked from the header before anything is decoded; big JPEGs are
-    decoded at 1/8 scale (every byte is still read, so truncation is still noticed)."""
-    from images import formats
-
-    formats.register()
-    with _strict_decoding(), Image.open(upload) as image:
-        image_format = image.format or ""
-        if image_format not in IMAGE_TYPES:
-            raise _not_an_image(upload)
-        width, height = image.size
-        if width * height > settings.IMAGE_MAX_PIXELS:
-            raise _too_many_pixels(upload, width * height)
-        orientation = image.getexif().get(0x0112, 1)
-        if image_format == "JPEG":
-            image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-        image.load()
-    if orientation in (5, 6, 7, 8):
-        width, height = height, width
-    return image_format, width, height
+    The type and the pixel count come from the header, before any pixel is decoded; then the
+    whole picture is decoded as a stream in bounded memory (``images.decode``: JPEGs at 1/8
+    scale, every byte still read), so the web process never holds the full-size bitmap."""
+    header = decode.read_header(upload)
+    if header.format not in IMAGE_TYPES:
+        raise _not_an_image(upload)
+    if header.pixels > settings.IMAGE_MAX_PIXELS:
+        raise _too_many_pixels(upload, header.pixels)
+    if header.format == "HEIF" and header.pixels > settings.HEIC_MAX_PIXELS:
+        raise _too_many_pixels(upload, header.pixels, heic=True)
+    with decode.local_source(upload) as source:
+        decode.check_whole(source, header)
+    width, height = header.upright
+    return header.format, width, height
 
 
 def check_image(upload: UploadedFile) -> CheckedFile:
@@ -139,7 +131,7 @@ def check_image(upload: UploadedFile) -> CheckedFile:
         raise _too_many_pixels(upload, pixels) from exc
     except (UnidentifiedImageError, SyntaxError) as exc:
         raise _not_an_image(upload) from exc
-    except OSError as exc:
+    except (decode.DamagedImage, OSError) as exc:
         raise UploadRejected(
             _(
                 "The image “%(name)s” is incomplete or damaged (the upload may have been cut "

@@ -31,7 +31,7 @@ from accounts.models import User
 from channels import actions as channel_actions
 from channels import registry
 from channels.models import Publication
-from images import social
+from images import renditions, social
 from images.renditions import Rendition
 from lib import clock
 from newsroom import actions, forms
@@ -290,6 +290,7 @@ class ChannelPreview:
     truncated_at: int | None
     problems: list[str]
     images: list[Rendition]
+    images_pending: int = 0  # images whose renditions the worker has not made yet
 
     @property
     def kept(self) -> str:
@@ -305,7 +306,8 @@ class ChannelPreview:
 def _channel_previews(item: Item, version: Version) -> list[ChannelPreview]:
     """How the version will look on each target channel, and what would stop it posting."""
     previews = []
-    images = list(version.images.order_by("pk"))
+    all_images = list(version.images.order_by("pk"))
+    images = [image for image in all_images if renditions.ready(image)]
     for kind in item.channels:
         if kind not in registry.kinds():
             continue
@@ -318,6 +320,7 @@ def _channel_previews(item: Item, version: Version) -> list[ChannelPreview]:
                 preview.truncated_at,
                 channel.validate(version),
                 social.preview_renditions(kind, images),
+                len(all_images) - len(images),
             )
         )
     return previews

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from accounts.models import User
+from images import jobs
 from lib import clock
 from newsroom import actions
 from newsroom.actions import Assignment, ImageUpload
@@ -160,7 +161,10 @@ def post_demo_articles(office: dict[str, User]) -> list[Item]:
             )
             for n, (alt, colour) in enumerate(demo.photos)
         ]
-        actions.submit(operator, item, title=demo.title, body=demo.body, images=uploads)
+        version = actions.submit(operator, item, title=demo.title, body=demo.body, images=uploads)
+        # No worker runs yet while `prepare` seeds the demo: this command makes the renditions
+        # the worker would (posting waits for them).
+        jobs.make_for([image.pk for image in version.images.all()])
         actions.review(kasi, item, decision="approve")
         actions.forward(kasi, item)
         actions.verify(kabid, item, decision="approve", note="Layak tayang.")

@@ -373,6 +373,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 UPLOAD_MAX_BYTES = envint("WARTA_UPLOAD_MAX_BYTES", 40_000_000)
 # Images: at most this many pixels (a 200 MP phone photo passes; a decompression bomb does not).
 IMAGE_MAX_PIXELS = envint("WARTA_IMAGE_MAX_PIXELS", 210_000_000)
+# HEIC is decoded whole (no streaming HEVC decoder), about 5 bytes a pixel: a lower cap keeps a
+# process under 300 MB (a phone's 24 MP HEIC passes; its 48 MP "max" mode is asked for as JPEG).
+HEIC_MAX_PIXELS = envint("WARTA_HEIC_MAX_PIXELS", 30_000_000)
 # The office logo (PNG with transparency) put on social renditions; empty: no watermark.
 WARTA_WATERMARK = os.environ.get("WARTA_WATERMARK", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -451,5 +454,7 @@ LOGGING = {
         # Django logs each 4xx/5xx itself; ops.requestid logs every request once, with its
         # status and duration, so the same failure is not counted twice.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # libvips reports every thread pool and every tile of a refused (damaged) upload.
+        "pyvips": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

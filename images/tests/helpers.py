@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
@@ -49,3 +52,31 @@ def opened(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+@lru_cache(maxsize=4)
+def flat_png(width: int, height: int) -> bytes:
+    """A valid RGB PNG of any size made without holding its pixels: one gradient row repeated
+    (PNG's "Up" filter makes the rest zeros), so 14400x14400 (207 MP) is about 630 KB, like the
+    "one small image" of the hardening review."""
+    row = bytes((x * 255 // width) % 256 for x in range(width) for _channel in range(3))
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    parts = [compressor.compress(b"\x00" + row)]
+    same = b"\x02" + bytes(3 * width)  # filter 2 (Up): the row above, unchanged
+    block = 64
+    for _rows in range((height - 1) // block):
+        parts.append(compressor.compress(same * block))
+    parts.extend(compressor.compress(same) for _rows in range((height - 1) % block))
+    parts.append(compressor.flush())
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )

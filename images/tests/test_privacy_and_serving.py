@@ -117,10 +117,14 @@ def test_the_focal_point_and_flags_are_part_of_the_verified_content(
 
 
 def test_renditions_of_a_posted_item_are_public_and_immutable_of_a_draft_not(
-    office: dict[str, User], assignment_data: dict[str, Any], client: Client
+    office: dict[str, User],
+    assignment_data: dict[str, Any],
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     item = walk_to(office, assignment_data, "submit")
-    version = _submit(office, item, photo(), ImageSettings())
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the renditions
+        version = _submit(office, item, photo(), ImageSettings())
     url = renditions.web_renditions(version.images.get())[0].url
     assert client.get(url).status_code == 404
     client.force_login(office["operator2"])

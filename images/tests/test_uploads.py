@@ -1,4 +1,5 @@
-"""Upload checks: HEIC accepted; bombs, truncated files, polyglots and 60 MB refused clearly."""
+"""Upload checks: HEIC accepted; bombs, Warta's own pixel limit, truncated files, polyglots and
+60 MB refused clearly."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from PIL import Image
 
-from images.tests.helpers import heic, photo
+from images.tests.helpers import flat_png, heic, photo
 from newsroom.uploads import UploadRejected, check_image
 
 
@@ -32,11 +33,56 @@ def test_a_decompression_bomb_is_refused() -> None:
     assert "“bom.png” memiliki terlalu banyak piksel (900 megapiksel" in str(refused.value)
 
 
-def test_a_truncated_photo_is_refused() -> None:
-    data = photo(2000, 1500)
+def test_an_image_over_wartas_own_pixel_limit_is_refused_before_pillows_limit() -> None:
+    """211 MP: over WARTA_IMAGE_MAX_PIXELS (210 MP) but far under Pillow's own refusal at twice
+    that, so only Warta's check stops it (without it the file would be accepted whole)."""
+    assert Image.MAX_IMAGE_PIXELS is not None
+    assert 14530 * 14530 < 2 * Image.MAX_IMAGE_PIXELS
+    # Pillow itself only warns there.
+    with pytest.raises(UploadRejected) as refused, pytest.warns(Image.DecompressionBombWarning):
+        check_image(SimpleUploadedFile("besar.png", flat_png(14530, 14530), "image/png"))
+    assert "“besar.png” memiliki terlalu banyak piksel (211 megapiksel; paling banyak 210)" in str(
+        refused.value
+    )
+
+
+def test_the_pixel_limit_follows_its_setting(settings: Any) -> None:
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    with pytest.raises(UploadRejected) as refused:
+        check_image(SimpleUploadedFile("foto.jpg", photo(1600, 1200), "image/jpeg"))
+    assert "(1.9 megapiksel; paling banyak 1)" in str(refused.value)
+    settings.IMAGE_MAX_PIXELS = 2_000_000
+    assert check_image(SimpleUploadedFile("foto.jpg", photo(1600, 1200))).width == 1600
+
+
+def test_a_heic_photo_over_its_own_lower_limit_is_refused(settings: Any) -> None:
+    """HEIC is decoded whole (no streaming decoder), so it has a lower cap than other types."""
+    settings.HEIC_MAX_PIXELS = 400_000
+    with pytest.raises(UploadRejected) as refused:
+        check_image(SimpleUploadedFile("IMG_0001.HEIC", heic(800, 600), "image/heic"))
+    assert (
+        "Foto HEIC “IMG_0001.HEIC” terlalu besar (0.5 megapiksel; foto HEIC paling banyak 0.4). "
+        "Kirim sebagai JPEG"
+    ) in str(refused.value)
+    assert check_image(SimpleUploadedFile("b.png", photo(800, 600, fmt="PNG"))).width == 800
+
+
+def _encoded(fmt: str) -> bytes:
+    if fmt == "HEIF":
+        return heic(800, 600)
+    noisy = Image.merge("RGB", [Image.effect_noise((800, 600), 60) for _band in range(3)])
+    buffer = io.BytesIO()
+    noisy.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_a_truncated_photo_is_refused(fmt: str) -> None:
+    data = _encoded(fmt)
     with pytest.raises(UploadRejected) as refused:
         check_image(SimpleUploadedFile("putus.jpg", data[: len(data) // 2], "image/jpeg"))
     assert "“putus.jpg” tidak lengkap atau rusak" in str(refused.value)
+    assert check_image(SimpleUploadedFile("utuh.jpg", data)).size == len(data)
 
 
 def test_an_html_file_named_jpg_is_refused() -> None:

@@ -17,9 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_channel_previews_the_crop_it_will_send(
-    office: dict[str, User], assignment_data: dict[str, Any], client: Client
+    office: dict[str, User],
+    assignment_data: dict[str, Any],
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    item = ready_item(office, assignment_data, ["instagram", "facebook", "x"], images=1)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the renditions
+        item = ready_item(office, assignment_data, ["instagram", "facebook", "x"], images=1)
     client.force_login(office["operator1"])
 
     page = client.get(reverse("item", args=[item.code])).content.decode()

@@ -66,7 +66,10 @@ def test_a_backup_restores_every_row_file_and_hash(
     before_media = media_hashes()
     before_audit = list(AuditEntry.objects.values_list("seq", "hash"))
     before_versions = dict(Version.objects.values_list("pk", "sha256"))
-    assert len(before_media) == 1
+    # The uploaded image, and its renditions (made by the job when the version was submitted):
+    # 40 px wide, so one web width in WebP and JPEG, and the four social crops.
+    assert len([n for n in before_media if n.startswith("items/")]) == 1
+    assert len([n for n in before_media if n.startswith("renditions/")]) == 2 + 4
     assert before_counts["newsroom.version"] == 3
     archive = tmp_path / "warta.tar.gz"
 
