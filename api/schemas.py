@@ -21,6 +21,12 @@ from newsroom.actions import BODY_MAX, NOTE_MAX, TEXT_MAX, TITLE_MAX
 USERNAME_MAX = 150
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 200
+# Every integer a client sends is bounded: an offset or id beyond 64 bits overflows the query
+# (a 500 on SQLite and on PostgreSQL), so the schema refuses it with a 400 first.
+PAGE_MAX = 100_000
+STEP_MAX = 99
+ID_MAX = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=ID_MAX, description="The row's id")]
 
 
 def _aware(value: datetime) -> datetime:
@@ -150,7 +156,7 @@ class PostIn(Input):
 class ItemFilters(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
-    step: int | None = Field(None, ge=1, description="Current step")
+    step: int | None = Field(None, ge=1, le=STEP_MAX, description="Current step")
     region: str | None = Field(None, max_length=10, description="Region code")
     person: str | None = Field(None, max_length=USERNAME_MAX, description="Username involved")
     created_from: Annotated[date | None, iso_date("from")] = Field(
@@ -159,5 +165,5 @@ class ItemFilters(Schema):
     created_to: Annotated[date | None, iso_date("to")] = Field(
         None, alias="to", description="Created on or before (YYYY-MM-DD)"
     )
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=PAGE_MAX)
     page_size: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX)

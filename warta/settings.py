@@ -85,6 +85,9 @@ MIDDLEWARE = [
     # host check, the HTTPS redirect and sessions (load balancers probe by address, over HTTP).
     "ops.requestid.RequestIdMiddleware",
     "ops.health.HealthzMiddleware",
+    # A 400 for a NUL character, an unpaired surrogate or absurdly nested JSON anywhere in the
+    # request, before sessions, views and queries meet it (ops/badinput.py).
+    "ops.badinput.RefuseUnusableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
