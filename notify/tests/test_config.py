@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from notify import crypto
 from notify.admin import WhatsAppConfigForm
@@ -78,3 +79,15 @@ def test_a_half_configured_whatsapp_is_warned_about(settings: Any) -> None:
     assert "WHATSAPP_APP_SECRET" in warning.msg
     settings.WHATSAPP_TOKEN = ""
     assert whatsapp_settings() == []
+
+
+@pytest.mark.parametrize("api_base", ["http://127.0.0.1:8899", "http://169.254.169.254/v25.0"])
+def test_an_internal_api_address_is_refused_when_saved(settings: Any, api_base: str) -> None:
+    settings.WARTA_ALLOW_PRIVATE_URLS = False
+    form = WhatsAppConfigForm(data={"api_base": api_base, "phone_number_id": "1", "token": "t"})
+
+    with translation.override("id"):
+        assert not form.is_valid()
+        assert "mengarah ke jaringan internal" in form.errors["api_base"][0]
+    settings.WARTA_ALLOW_PRIVATE_URLS = True  # the fake WhatsApp for trials and tests
+    assert WhatsAppConfigForm(data={"api_base": api_base, "phone_number_id": "1"}).is_valid()
