@@ -28,6 +28,7 @@ def own_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_the_admin_override_wins_and_the_token_is_not_stored_in_clear(settings: Any) -> None:
     settings.WHATSAPP_TOKEN = "from-env"
     settings.WHATSAPP_PHONE_NUMBER_ID = "111"
+    settings.WHATSAPP_API_BASE = ""
     form = WhatsAppConfigForm(
         data={"api_base": "", "phone_number_id": "222", "token": "from-admin", "app_secret": "s"}
     )
@@ -43,7 +44,9 @@ def test_the_admin_override_wins_and_the_token_is_not_stored_in_clear(settings: 
         "222",
         "s",
     )
-    assert current.api_base == settings.WHATSAPP_API_BASE  # not overridden
+    # Not overridden, and no WHATSAPP_API_BASE: the Graph API host the channels use.
+    assert current.api_base == "https://graph.facebook.com"
+    assert current.messages_url == "https://graph.facebook.com/v25.0/222/messages"
 
 
 def test_an_empty_secret_field_keeps_the_stored_one() -> None:

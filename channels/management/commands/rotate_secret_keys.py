@@ -1,24 +1,72 @@
-"""Re-encrypt every channel account's secrets with the current (first) key.
+"""Re-encrypt every secret sealed with the key ring (channels/secrets.py) with its first key.
 
 With ``WARTA_SECRETS_KEYS``: put the new key first, run this, then remove the old key.
 With the embedded key file: ``--new-key`` adds a new key first, re-encrypts, and drops the old
 ones from the file once every secret is re-encrypted.
+
+Every kind of sealed secret has its re-encryptor in ``REENCRYPTORS``; all run in one
+transaction, so a secret no key opens changes nothing and keeps the old keys. A kind of secret
+missing from the list would become unreadable when the old key is dropped: a new one joins the
+key ring by joining the list.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from channels import secrets
-from channels.models import ChannelAccount
+
+
+@dataclass(frozen=True)
+class SealedColumns:
+    """Text columns of one model that hold key-ring ciphertext ("" when unset)."""
+
+    model: str  # "app_label.ModelName"
+    columns: tuple[str, ...]
+
+    def __call__(self) -> int:
+        """Re-encrypt the columns of every row (locked until the transaction ends); returns
+        how many rows held a secret."""
+        manager = apps.get_model(self.model)._default_manager
+        rows = 0
+        for row in manager.select_for_update().order_by("pk").values("pk", *self.columns):
+            sealed = {c: row[c] for c in self.columns if row[c]}
+            if sealed:
+                manager.filter(pk=row["pk"]).update(
+                    **{c: secrets.rotate(v) for c, v in sealed.items()}
+                )
+                rows += 1
+        return rows
+
+
+class Reencryptor(NamedTuple):
+    what: str  # for the report and the error: "channel accounts"
+    run: Callable[[], int]  # re-encrypts in the command's transaction; returns rows touched
+
+
+REENCRYPTORS: list[Reencryptor] = [
+    Reencryptor(
+        "channel accounts", SealedColumns("channels.ChannelAccount", ("secrets_encrypted",))
+    ),
+    Reencryptor(
+        "WhatsApp settings",
+        SealedColumns(
+            "notify.WhatsAppConfig",
+            ("token_encrypted", "app_secret_encrypted", "verify_token_encrypted"),
+        ),
+    ),
+]
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt channel secrets with the current key (rotation)."
+    help = "Re-encrypt every stored secret with the current key (rotation)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -35,17 +83,17 @@ class Command(BaseCommand):
                     f"keys come from {secrets.ENV}: put the new key first there instead"
                 )
             secrets.add_key_to_file()
-        count = 0
+        done: list[tuple[str, int]] = []
         with transaction.atomic():
-            for account in ChannelAccount.objects.select_for_update().exclude(secrets_encrypted=""):
+            for reencryptor in REENCRYPTORS:
                 try:
-                    account.secrets_encrypted = secrets.rotate(account.secrets_encrypted)
+                    done.append((reencryptor.what, reencryptor.run()))
                 except secrets.SecretsUnreadable as exc:
                     raise CommandError(
-                        f"no key decrypts the secrets of {account}: nothing was changed"
+                        f"no key decrypts a secret of the {reencryptor.what}: nothing was "
+                        "changed and no key was dropped"
                     ) from exc
-                account.save(update_fields=["secrets_encrypted"])
-                count += 1
         if options["new_key"]:
             secrets.drop_old_keys_from_file()
-        self.stdout.write(f"Re-encrypted the secrets of {count} channel account(s).")
+        for what, rows in done:
+            self.stdout.write(f"Re-encrypted the secrets of {rows} row(s) of {what}.")
