@@ -147,17 +147,20 @@ def ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+# httpx's own default pool limits (httpx.Limits() alone would set no limit at all).
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+
+
 class PinnedTransport(httpx.HTTPTransport):
     """httpx's transport with the pinned network backend (httpx takes no backend itself)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        limits = httpx.Limits()
+        super().__init__(limits=LIMITS)
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+            max_connections=LIMITS.max_connections,
+            max_keepalive_connections=LIMITS.max_keepalive_connections,
+            keepalive_expiry=LIMITS.keepalive_expiry,
             network_backend=PinnedBackend(),
         )
 
