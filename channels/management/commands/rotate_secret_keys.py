@@ -46,6 +46,10 @@ class SealedColumns:
         return rows
 
 
+# What a re-encryptor raises when no configured key opens one of its secrets.
+UNREADABLE: tuple[type[Exception], ...] = (secrets.SecretsUnreadable,)
+
+
 class Reencryptor(NamedTuple):
     what: str  # for the report and the error: "channel accounts"
     run: Callable[[], int]  # re-encrypts in the command's transaction; returns rows touched
@@ -88,7 +92,7 @@ class Command(BaseCommand):
             for reencryptor in REENCRYPTORS:
                 try:
                     done.append((reencryptor.what, reencryptor.run()))
-                except secrets.SecretsUnreadable as exc:
+                except UNREADABLE as exc:
                     raise CommandError(
                         f"no key decrypts a secret of the {reencryptor.what}: nothing was "
                         "changed and no key was dropped"
