@@ -93,8 +93,8 @@ def test_a_new_key_re_encrypts_every_secret_of_the_key_ring(key_file: None) -> N
     # Everything opens with the new key alone: the WhatsApp secrets as well as the channels'.
     assert ChannelAccount.objects.get().secret("page_access_token").endswith("1234")
     assert _whatsapp_secrets() == ("EAAG-whatsapp-token", "app-secret-5678", "verify-me")
-    assert "1 row(s) of channel accounts" in out.getvalue()
-    assert "1 row(s) of WhatsApp settings" in out.getvalue()
+    assert "Re-encrypted the secrets of 1 channel account(s)." in out.getvalue()
+    assert "verify token (1 settings row(s))." in out.getvalue()
 
 
 def test_a_secret_no_key_opens_stops_the_rotation_and_keeps_the_old_keys(key_file: None) -> None:

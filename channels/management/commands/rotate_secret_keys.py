@@ -51,13 +51,16 @@ UNREADABLE: tuple[type[Exception], ...] = (secrets.SecretsUnreadable,)
 
 
 class Reencryptor(NamedTuple):
-    what: str  # for the report and the error: "channel accounts"
-    run: Callable[[], int]  # re-encrypts in the command's transaction; returns rows touched
+    what: str  # names the secrets in an error: "channel accounts"
+    run: Callable[[], int]  # re-encrypts in the command's transaction; returns how many
+    done: str  # the line printed after, with {n}: "Re-encrypted ... of {n} channel account(s)."
 
 
 REENCRYPTORS: list[Reencryptor] = [
     Reencryptor(
-        "channel accounts", SealedColumns("channels.ChannelAccount", ("secrets_encrypted",))
+        "channel accounts",
+        SealedColumns("channels.ChannelAccount", ("secrets_encrypted",)),
+        "Re-encrypted the secrets of {n} channel account(s).",
     ),
     Reencryptor(
         "WhatsApp settings",
@@ -65,6 +68,7 @@ REENCRYPTORS: list[Reencryptor] = [
             "notify.WhatsAppConfig",
             ("token_encrypted", "app_secret_encrypted", "verify_token_encrypted"),
         ),
+        "Re-encrypted the WhatsApp token, app secret and verify token ({n} settings row(s)).",
     ),
 ]
 
@@ -87,17 +91,17 @@ class Command(BaseCommand):
                     f"keys come from {secrets.ENV}: put the new key first there instead"
                 )
             secrets.add_key_to_file()
-        done: list[tuple[str, int]] = []
+        lines: list[str] = []
         with transaction.atomic():
             for reencryptor in REENCRYPTORS:
                 try:
-                    done.append((reencryptor.what, reencryptor.run()))
+                    lines.append(reencryptor.done.format(n=reencryptor.run()))
                 except UNREADABLE as exc:
                     raise CommandError(
-                        f"no key decrypts a secret of the {reencryptor.what}: nothing was "
-                        "changed and no key was dropped"
+                        f"no key decrypts a secret of the {reencryptor.what} ({exc}): nothing "
+                        "was changed and no key was dropped"
                     ) from exc
         if options["new_key"]:
             secrets.drop_old_keys_from_file()
-        for what, rows in done:
-            self.stdout.write(f"Re-encrypted the secrets of {rows} row(s) of {what}.")
+        for line in lines:
+            self.stdout.write(line)
