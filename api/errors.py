@@ -49,6 +49,8 @@ def too_big_message() -> str:
 def field_message(problem: dict[str, Any]) -> str:
     """A sentence for one pydantic error, reusing messages Django and Warta already translate."""
     kind, ctx = problem["type"], problem.get("ctx") or {}
+    if kind == "iso_date":
+        return str(ctx["reason"])  # already a sentence naming the parameter (api.schemas)
     if kind == "missing":
         return _("This field is required.")
     if kind == "string_too_long":

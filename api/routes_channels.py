@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from api.auth import current_user
 from api.outputs import ErrorOut
+from api.schemas import RowId
 from channels import actions
 from channels.models import ChannelAccount
 from newsroom.errors import NotAllowed
@@ -74,7 +75,7 @@ def _admin(request: HttpRequest) -> Any:
     return user
 
 
-def _account(account_id: int) -> ChannelAccount:
+def _account(account_id: RowId) -> ChannelAccount:
     account = ChannelAccount.objects.filter(pk=account_id).first()
     if account is None:
         raise HttpError(404, _("There is no channel account with this id."))
@@ -102,7 +103,7 @@ def add_account(request: HttpRequest, payload: ChannelAccountIn) -> Status[Chann
 
 @router.patch("/{account_id}", response={200: ChannelAccountOut, **ERRORS})
 def change_account(
-    request: HttpRequest, account_id: int, payload: ChannelAccountPatch
+    request: HttpRequest, account_id: RowId, payload: ChannelAccountPatch
 ) -> ChannelAccountOut:
     user = _admin(request)
     account = _account(account_id)
@@ -119,12 +120,12 @@ def change_account(
 
 
 @router.delete("/{account_id}", response={204: None, **ERRORS})
-def delete_account(request: HttpRequest, account_id: int) -> Status[None]:
+def delete_account(request: HttpRequest, account_id: RowId) -> Status[None]:
     actions.delete_account(_admin(request), _account(account_id))
     return Status(204, None)
 
 
 @router.post("/{account_id}/test", response={200: ConnectionTestOut, **ERRORS})
-def test_account(request: HttpRequest, account_id: int) -> ConnectionTestOut:
+def test_account(request: HttpRequest, account_id: RowId) -> ConnectionTestOut:
     ok, message = actions.test_account(_admin(request), _account(account_id))
     return ConnectionTestOut(ok=ok, message=message)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from lib.dates import InvalidDate, parse_iso_date
 from reports import forms, metrics
 from reports.distribution import Timing
 
@@ -26,7 +27,7 @@ class TimingOut(Schema):
     share_within_standard: float | None
 
 
-class StepOut(Schema):
+class StepReportOut(Schema):
     step: int
     action: str
     standard_minutes: int
@@ -51,7 +52,7 @@ class SopReportOut(Schema):
     date_from: date
     date_to: date
     region: str
-    steps: list[StepOut]
+    steps: list[StepReportOut]
     returns: list[ReturnsOut]
     lead_time: LeadTimeOut
     overdue_now: int
@@ -71,11 +72,9 @@ def _date(value: str | None, name: str, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise HttpError(
-            400, _("“%(name)s” must be a date as YYYY-MM-DD.") % {"name": name}
-        ) from None
+        return parse_iso_date(value, name)
+    except InvalidDate as exc:
+        raise HttpError(400, exc.message) from None
 
 
 @router.get("/sop", response=SopReportOut, url_name="reports-sop")
@@ -107,7 +106,7 @@ def sop_report(
         date_to=end,
         region=region,
         steps=[
-            StepOut(
+            StepReportOut(
                 step=m.step,
                 action=m.action,
                 standard_minutes=m.standard_minutes,

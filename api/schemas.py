@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
+from lib.dates import InvalidDate, parse_iso_date
 from newsroom.actions import BODY_MAX, NOTE_MAX, TEXT_MAX, TITLE_MAX
 
 USERNAME_MAX = 150
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 200
+# Every integer a client sends is bounded: an offset or id beyond 64 bits overflows the query
+# (a 500 on SQLite and on PostgreSQL), so the schema refuses it with a 400 first.
+PAGE_MAX = 100_000
+STEP_MAX = 99
+ID_MAX = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=ID_MAX, description="The row's id")]
 
 
 def _aware(value: datetime) -> datetime:
@@ -27,6 +35,21 @@ def _aware(value: datetime) -> datetime:
 
 
 LocalDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+def iso_date(name: str) -> BeforeValidator:
+    """A date parameter written YYYY-MM-DD only (lib.dates): pydantic alone reads ``0`` as
+    1970-01-01. The sentence names the parameter as the caller wrote it (``name``)."""
+
+    def parse(value: Any) -> Any:
+        if value is None or isinstance(value, date):
+            return value
+        try:
+            return parse_iso_date(str(value), name)
+        except InvalidDate as exc:
+            raise PydanticCustomError("iso_date", "{reason}", {"reason": exc.message}) from None
+
+    return BeforeValidator(parse)
 
 
 class Input(Schema):
@@ -153,10 +176,14 @@ class PostIn(Input):
 class ItemFilters(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
-    step: int | None = Field(None, ge=1, description="Current step")
+    step: int | None = Field(None, ge=1, le=STEP_MAX, description="Current step")
     region: str | None = Field(None, max_length=10, description="Region code")
     person: str | None = Field(None, max_length=USERNAME_MAX, description="Username involved")
-    created_from: date | None = Field(None, alias="from", description="Created on or after")
-    created_to: date | None = Field(None, alias="to", description="Created on or before")
-    page: int = Field(1, ge=1)
+    created_from: Annotated[date | None, iso_date("from")] = Field(
+        None, alias="from", description="Created on or after (YYYY-MM-DD)"
+    )
+    created_to: Annotated[date | None, iso_date("to")] = Field(
+        None, alias="to", description="Created on or before (YYYY-MM-DD)"
+    )
+    page: int = Field(1, ge=1, le=PAGE_MAX)
     page_size: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX)

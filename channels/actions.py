@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.delegation import acts_for
 from accounts.models import Role, User
-from channels import outbox, registry, retraction
+from channels import http, outbox, registry, retraction
 from channels.base import ChannelError
 from channels.models import ChannelAccount, Publication, RetractReason
 from channels.remote import RemoteChannel
@@ -80,6 +80,10 @@ def _check_urls(errors: dict[str, str], config: dict[str, str]) -> None:
                 errors["config"] = _("“%(key)s” must be a web address (http or https).") % {
                     "key": key
                 }
+                continue
+            # Refused when saved, not only when used (every connection checks again).
+            if refusal := http.refusal_of_saved_url(config[key]):
+                errors["config"] = refusal
 
 
 def check_account(

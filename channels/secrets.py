@@ -1,8 +1,10 @@
-"""Channel secrets (tokens, passwords) encrypted at rest with MultiFernet.
+"""The office's one key ring: every secret Warta stores is sealed with MultiFernet here.
 
-Keys come from ``WARTA_SECRETS_KEYS`` (comma-separated, the first encrypts, all decrypt) or, in
-the embedded default, from ``VAR_DIR/secrets_keys`` (one key a line, created 0600). Rotation:
-put a new key first, run ``manage.py rotate_secret_keys``, then drop the old key.
+Channel secrets (a JSON object per account: ``encrypt``/``decrypt``) and single secrets such as
+the WhatsApp token (``seal``/``unseal``) share the keys. Keys come from ``WARTA_SECRETS_KEYS``
+(comma-separated, the first encrypts, all decrypt) or, in the embedded default, from
+``VAR_DIR/secrets_keys`` (one key a line, created 0600). Rotation: put a new key first, run
+``manage.py rotate_secret_keys`` (it re-encrypts every sealed secret), then drop the old key.
 """
 
 from __future__ import annotations
@@ -59,25 +61,39 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys()])
 
 
-def encrypt(values: dict[str, str]) -> str:
-    if not values:
+def seal(plain: str) -> str:
+    """One secret encrypted with the first key ("" stays "")."""
+    return _fernet().encrypt(plain.encode()).decode() if plain else ""
+
+
+def unseal(token: str) -> str:
+    """The secret ``seal`` encrypted; SecretsUnreadable when no configured key opens it."""
+    if not token:
         return ""
-    return _fernet().encrypt(json.dumps(values, sort_keys=True).encode()).decode()
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretsUnreadable(token[:8]) from exc
+
+
+def encrypt(values: dict[str, str]) -> str:
+    return seal(json.dumps(values, sort_keys=True)) if values else ""
 
 
 def decrypt(token: str) -> dict[str, str]:
-    if not token:
-        return {}
-    try:
-        data: Any = json.loads(_fernet().decrypt(token.encode()))
-    except InvalidToken as exc:
-        raise SecretsUnreadable(token[:8]) from exc
+    data: Any = json.loads(unseal(token)) if token else {}
     return {str(k): str(v) for k, v in data.items()}
 
 
 def rotate(token: str) -> str:
-    """The same secrets encrypted with the current (first) key."""
-    return _fernet().rotate(token.encode()).decode() if token else ""
+    """The same secret (whatever it holds) encrypted with the current (first) key;
+    SecretsUnreadable when no configured key opens it."""
+    if not token:
+        return ""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretsUnreadable(token[:8]) from exc
 
 
 def mask(value: str) -> str:

@@ -23,6 +23,7 @@ from channels import registry
 from images import forms as image_forms
 from images.privacy import ImageSettings
 from lib import clock
+from lib.dates import IsoDateField
 from newsroom import actions
 from newsroom.content import ActiveContent, clean_body
 from newsroom.errors import Invalid
@@ -465,8 +466,8 @@ class ItemFilterForm(StyledForm):
     region = forms.ChoiceField(
         label=_("Regency/city"), required=False, choices=[("", _("All")), *REGION_CHOICES]
     )
-    date_from = forms.DateField(label=_("Assigned from"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Assigned until"), required=False, widget=DateInput)
+    date_from = IsoDateField(label=_("Assigned from"), required=False, widget=DateInput)
+    date_to = IsoDateField(label=_("Assigned until"), required=False, widget=DateInput)
     person = forms.ChoiceField(label=_("Person"), required=False)
 
     def __init__(self, *args: Any, steps: list[tuple[str, str]], **kwargs: Any) -> None:

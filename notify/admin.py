@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from channels import http
 from notify import alerts, crypto
 from notify.models import Delivery, Notification, NotifyProfile, Reminder, WhatsAppConfig
 
@@ -38,6 +39,13 @@ class WhatsAppConfigForm(forms.ModelForm):
     class Meta:
         model = WhatsAppConfig
         fields = ["api_base", "phone_number_id"]
+
+    def clean_api_base(self) -> str:
+        """Refused when saved if it points into the office's network (checked again on use)."""
+        api_base: str = self.cleaned_data.get("api_base") or ""
+        if api_base and (refusal := http.refusal_of_saved_url(api_base)):
+            raise forms.ValidationError(refusal)
+        return api_base
 
     def save(self, commit: bool = True) -> WhatsAppConfig:
         config: WhatsAppConfig = super().save(commit=False)

@@ -1,38 +1,28 @@
-"""WhatsApp secrets at rest: Fernet on the office's one key ring (``channels.secrets.keys()``:
-``WARTA_SECRETS_KEYS``, newest first, or ``var/secrets_keys`` created 0600), so one rotation
-procedure covers every stored secret."""
+"""WhatsApp secrets at rest, sealed with the office's one key ring (``channels.secrets``), so
+``manage.py rotate_secret_keys`` re-encrypts them with the channel secrets."""
 
 from __future__ import annotations
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.utils.translation import gettext as _
 
-from channels.secrets import keys
+from channels import secrets
 
 
 class SecretUnreadable(Exception):
     """The stored secret was encrypted with a key that is no longer configured."""
 
 
-def _box() -> MultiFernet:
-    return MultiFernet([Fernet(k.encode()) for k in keys()])
-
-
 def encrypt(plain: str) -> str:
-    return _box().encrypt(plain.encode()).decode() if plain else ""
+    return secrets.seal(plain)
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
     try:
-        return _box().decrypt(token.encode()).decode()
-    except InvalidToken as exc:
+        return secrets.unseal(token)
+    except secrets.SecretsUnreadable as exc:
         raise SecretUnreadable(
-            "A stored WhatsApp secret cannot be decrypted with the configured keys "
-            "(WARTA_SECRETS_KEYS or var/secrets_keys); enter it again in the admin."
+            _(
+                "A stored WhatsApp secret cannot be decrypted with the configured keys "
+                "(WARTA_SECRETS_KEYS or var/secrets_keys); enter it again in the admin."
+            )
         ) from exc
-
-
-def rotate(token: str) -> str:
-    """The same secret encrypted with the current (first) key."""
-    return _box().rotate(token.encode()).decode() if token else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +19,9 @@ from notify.forms import ProfileForm
 from notify.models import Notification, profile_of
 
 PER_PAGE = 30
+# A row id as a form sends it: ASCII digits that fit 64 bits ("²".isdigit() is true, and an
+# id beyond 64 bits overflows the query).
+ROW_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _user(request: HttpRequest) -> User:
@@ -50,7 +55,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("id", "")
     if not chosen:
         actions.mark_read(_user(request))
-    elif chosen.isdigit():
+    elif ROW_ID.fullmatch(chosen):
         actions.mark_read(_user(request), int(chosen))
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(

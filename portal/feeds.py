@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,10 @@ class LatestArticles(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return Truncator(item.text).words(60)
+        """The summary as HTML: RSS <description> and Atom <summary type="html"> are HTML once
+        the XML is decoded, so the article's plain text is escaped for HTML here (the feed
+        writer escapes it again for XML); "<script>" that the article shows as text stays text."""
+        return escape(Truncator(item.text).words(60))
 
     def item_link(self, item: Article) -> str:
         return f"{settings.SITE_URL}{reverse('portal:article', args=[item.slug])}"

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import staff_choices
+from lib.dates import IsoDateField
 from newsroom.forms import DateInput, StyledForm
 from newsroom.regions import REGION_CHOICES
 from reports import metrics
@@ -18,8 +19,8 @@ MAX_DAYS = 3 * 366
 
 
 class ReportFilterForm(StyledForm):
-    date_from = forms.DateField(label=_("From"), widget=DateInput)
-    date_to = forms.DateField(label=_("Until"), widget=DateInput)
+    date_from = IsoDateField(label=_("From"), widget=DateInput)
+    date_to = IsoDateField(label=_("Until"), widget=DateInput)
     region = forms.ChoiceField(
         label=_("Regency/city"), required=False, choices=[("", _("All")), *REGION_CHOICES]
     )

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     # host check, the HTTPS redirect and sessions (load balancers probe by address, over HTTP).
     "ops.requestid.RequestIdMiddleware",
     "ops.health.HealthzMiddleware",
+    # A 400 for a NUL character, an unpaired surrogate or absurdly nested JSON anywhere in the
+    # request, before sessions, views and queries meet it (ops/badinput.py).
+    "ops.badinput.RefuseUnusableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -419,13 +422,13 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Warta <warta@localhost>")
 # WhatsApp Cloud API; an admin may override each of these (Admin → WhatsApp settings).
-WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0")
+# The Graph API host (empty: WARTA_GRAPH_BASE); the version is WARTA_GRAPH_API_VERSION, as for
+# Facebook and Instagram.
+WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "")
 WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
-# Seconds between in-call retries of a throughput error (130429), times the attempt number.
-WHATSAPP_RETRY_BACKOFF = float(os.environ.get("WHATSAPP_RETRY_BACKOFF", "2"))
 # Reminder and escalation at these multiples of a step's standard time (in business time).
 WARTA_REMIND_AT = float(os.environ.get("WARTA_REMIND_AT", "1.0"))
 WARTA_ESCALATE_AT = float(os.environ.get("WARTA_ESCALATE_AT", "2.0"))

@@ -128,7 +128,7 @@ def test_revoking_the_token_in_use_ends_it_too(office: Office) -> None:
     assert Client().get(f"{API}/auth/tokens", headers=bearer(token)).status_code == 401
 
 
-@pytest.mark.parametrize("code", ["someone-elses", "0123456789ab", "zz\x00zz"])
+@pytest.mark.parametrize("code", ["someone-elses", "0123456789ab"])
 def test_i_cannot_revoke_a_token_that_is_not_mine(office: Office, code: str) -> None:
     theirs = token_from("kasi", "curl")
     mine = token_from("operator1", "curl")
@@ -140,6 +140,16 @@ def test_i_cannot_revoke_a_token_that_is_not_mine(office: Office, code: str) -> 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert works(theirs)
+
+
+def test_a_token_code_with_a_nul_byte_is_refused_and_revokes_nothing(office: Office) -> None:
+    theirs = token_from("kasi", "curl")
+    mine = token_from("operator1", "curl")
+
+    response = Client().delete(f"{API}/auth/tokens/zz\x00zz", headers=bearer(mine))
+
+    assert response.status_code == 400
+    assert works(theirs) and works(mine)
 
 
 def test_the_token_list_needs_a_token(office: Office) -> None:

@@ -95,3 +95,51 @@ def test_test_connection_answers_in_plain_words(api: ApiClient, settings: Any) -
         assert ChannelAccount.objects.get().needs_reconnect
     finally:
         fake.stop()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"site_url": "http://127.0.0.1:8000/", "username": "editor"},
+        {"site_url": "http://localhost/", "username": "editor"},
+        {"site_url": "https://situs.example.go.id", "api_base": "http://169.254.169.254/"},
+        {"site_url": "http://[::ffff:10.0.0.5]/", "username": "editor"},
+    ],
+)
+def test_an_address_inside_the_office_network_is_refused_when_saved(
+    api: ApiClient, settings: Any, config: dict[str, str]
+) -> None:
+    settings.WARTA_ALLOW_PRIVATE_URLS = False
+    body = {"kind": "wordpress", "name": "Situs Dinas", "config": config,
+            "secrets": {"application_password": "abcd efgh"}}  # fmt: skip
+
+    response = api.post("/channels", body, as_user="admin", headers={"Accept-Language": "id"})
+
+    assert response.status_code == 400
+    assert "mengarah ke jaringan internal" in response.json()["errors"]["config"]
+    assert ChannelAccount.objects.count() == 0
+
+
+def test_a_name_that_resolves_inside_the_office_network_is_refused_when_saved(
+    api: ApiClient, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    settings.WARTA_ALLOW_PRIVATE_URLS = False
+    answers = {"wp.kantor.test": "10.0.0.5", "wp.publik.test": "93.184.215.14"}
+
+    def resolver(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in answers:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    body = {"kind": "wordpress", "name": "Situs", "secrets": {"application_password": "x y"}}
+    refused = api.post("/channels", {**body, "config": {"site_url": "https://wp.kantor.test"}},
+                       as_user="admin")  # fmt: skip
+    assert refused.status_code == 400
+    assert "wp.kantor.test" in refused.json()["errors"]["config"]
+    for site in ("https://wp.publik.test", "https://not-yet-in-dns.test"):
+        saved = api.post("/channels", {**body, "config": {"site_url": site}}, as_user="admin")
+        assert saved.status_code == 201, saved.json()
+    assert ChannelAccount.objects.count() == 2

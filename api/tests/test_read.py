@@ -107,6 +107,35 @@ def test_it_refuses_a_bad_filter(api: ApiClient, office: Any) -> None:
     assert set(response.json()["errors"]) == {"step", "from"}
 
 
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        ("0", "“to” must be a date as YYYY-MM-DD."),  # pydantic alone read 1970-01-01
+        ("20260301", "“to” must be a date as YYYY-MM-DD."),
+        ("2026-W09-7", "“to” must be a date as YYYY-MM-DD."),
+        ("01/03/2026", "“to” must be a date as YYYY-MM-DD."),
+        ("2026-02-30", "“to” must be a date as YYYY-MM-DD."),
+        ("9999-12-31", "“to” must be a date between 1900-01-01 and 2999-12-31."),
+    ],
+)
+def test_it_refuses_a_date_that_is_not_written_yyyy_mm_dd(
+    api: ApiClient, office: Any, value: str, sentence: str
+) -> None:
+    response = api.get("/items", as_user="kasi", to=value)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"to": sentence}
+
+
+def test_it_says_in_indonesian_what_is_wrong_with_a_date(api: ApiClient, office: Any) -> None:
+    response = api.get("/items", as_user="kasi", headers={"Accept-Language": "id"}, to="0")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "to": "“to” harus berupa tanggal dengan format TTTT-BB-HH."
+    }
+
+
 def test_it_reads_an_item_in_a_fixed_number_of_queries(api: ApiClient, walk: Any) -> None:
     short = walk("handover")
     code = walk("done")

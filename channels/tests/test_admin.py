@@ -59,3 +59,17 @@ def test_an_operator_cannot_open_the_page(client: Client, office: dict[str, User
     operator.save()
     client.force_login(operator)
     assert client.get("/admin/channels/channelaccount/").status_code == 403
+
+
+def test_an_internal_site_address_is_refused_on_the_form(
+    admin_client: Client, settings: Any
+) -> None:
+    settings.WARTA_ALLOW_PRIVATE_URLS = False
+    response = admin_client.post(
+        "/admin/channels/channelaccount/add/",
+        {"kind": "wordpress", "name": "Situs", "config_site_url": "http://192.168.1.10/"},
+        headers={"Accept-Language": "id"},
+    )
+    assert response.status_code == 200
+    assert "mengarah ke jaringan internal" in response.content.decode()
+    assert ChannelAccount.objects.count() == 0

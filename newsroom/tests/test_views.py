@@ -665,6 +665,15 @@ def test_a_bad_filter_is_a_400_with_the_message(office: Office) -> None:
     assert client_for(office["kasi"]).get(reverse("items"), {"step": "x"}).status_code == 400
 
 
+def test_the_item_list_takes_dates_written_yyyy_mm_dd_only(office: Office) -> None:
+    client = client_for(office["kasi"])
+    for value in ("0", "31/12/2026", "20261231", "0001-01-01"):
+        response = client.get(reverse("items"), {"date_to": value})
+        assert response.status_code == 400, value
+        assert "harus berupa tanggal" in text(response), value
+    assert client.get(reverse("items"), {"date_to": "2026-12-31"}).status_code == 200
+
+
 # --- language, security headers and markup ----------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from notify import crypto
 from notify.admin import WhatsAppConfigForm
@@ -27,6 +28,7 @@ def own_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_the_admin_override_wins_and_the_token_is_not_stored_in_clear(settings: Any) -> None:
     settings.WHATSAPP_TOKEN = "from-env"
     settings.WHATSAPP_PHONE_NUMBER_ID = "111"
+    settings.WHATSAPP_API_BASE = ""
     form = WhatsAppConfigForm(
         data={"api_base": "", "phone_number_id": "222", "token": "from-admin", "app_secret": "s"}
     )
@@ -42,7 +44,9 @@ def test_the_admin_override_wins_and_the_token_is_not_stored_in_clear(settings: 
         "222",
         "s",
     )
-    assert current.api_base == settings.WHATSAPP_API_BASE  # not overridden
+    # Not overridden, and no WHATSAPP_API_BASE: the Graph API host the channels use.
+    assert current.api_base == "https://graph.facebook.com"
+    assert current.messages_url == "https://graph.facebook.com/v25.0/222/messages"
 
 
 def test_an_empty_secret_field_keeps_the_stored_one() -> None:
@@ -78,3 +82,15 @@ def test_a_half_configured_whatsapp_is_warned_about(settings: Any) -> None:
     assert "WHATSAPP_APP_SECRET" in warning.msg
     settings.WHATSAPP_TOKEN = ""
     assert whatsapp_settings() == []
+
+
+@pytest.mark.parametrize("api_base", ["http://127.0.0.1:8899", "http://169.254.169.254/v25.0"])
+def test_an_internal_api_address_is_refused_when_saved(settings: Any, api_base: str) -> None:
+    settings.WARTA_ALLOW_PRIVATE_URLS = False
+    form = WhatsAppConfigForm(data={"api_base": api_base, "phone_number_id": "1", "token": "t"})
+
+    with translation.override("id"):
+        assert not form.is_valid()
+        assert "mengarah ke jaringan internal" in form.errors["api_base"][0]
+    settings.WARTA_ALLOW_PRIVATE_URLS = True  # the fake WhatsApp for trials and tests
+    assert WhatsAppConfigForm(data={"api_base": api_base, "phone_number_id": "1"}).is_valid()

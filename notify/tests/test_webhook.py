@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -309,3 +310,57 @@ def test_an_interactive_button_reply_works_like_a_template_tap(
 
 def test_a_body_that_is_not_json_is_a_400(post_webhook: Post, fake_whatsapp: FakeWhatsApp) -> None:
     assert post_webhook(b"not json").status_code == 400
+
+
+# --- signed but malformed bodies: a 400, and nothing applied ---------------------------------
+
+
+def _with_value(value: Any) -> str:
+    return json.dumps({"object": "whatsapp_business_account", "entry": [{"changes": [value]}]})
+
+
+MALFORMED = {
+    "deep nesting": '{"entry": ' + "[" * 50_000 + "]" * 50_000 + "}",
+    "entry as a string": '{"entry": "abc"}',
+    "a null entry": '{"entry": [null]}',
+    "changes as a string": '{"entry": [{"changes": "x"}]}',
+    "a null change": '{"entry": [{"changes": [null]}]}',
+    "value as a list": _with_value({"value": []}),
+    "a null message": _with_value({"value": {"messages": [None]}}),
+    "a number as the button": _with_value(
+        {"value": {"messages": [{"id": "w1", "from": "6281", "type": "button", "button": 7}]}}
+    ),
+    "a number as the sender": _with_value({"value": {"messages": [{"id": "w1", "from": 6281}]}}),
+    "errors as a string": _with_value({"value": {"statuses": [{"id": "w", "errors": "x"}]}}),
+    "a list as the body": "[]",
+    "a NUL in a message id": _with_value({"value": {"messages": [{"id": "w\u0000", "from": "1"}]}}),
+    "an unpaired surrogate": '{"entry": [{"id": "\\udc00"}]}',
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_signed_but_malformed_body_is_a_400_and_changes_nothing(
+    post_webhook: Post, at_review: Item, fake_whatsapp: FakeWhatsApp, body: str
+) -> None:
+    deliveries = Delivery.objects.count()
+    sent = len(fake_whatsapp.requests)
+
+    response = post_webhook(body.encode())
+
+    assert response.status_code == 400
+    assert ProcessedWebhookMessage.objects.count() == 0
+    assert Delivery.objects.count() == deliveries
+    assert len(fake_whatsapp.requests) == sent
+    assert at_review.open_run().action == "review"  # type: ignore[union-attr]
+
+
+def test_a_body_with_fields_warta_does_not_read_is_still_applied(
+    post_webhook: Post, at_review: Item, fake_whatsapp: FakeWhatsApp
+) -> None:
+    message = tap(NUMBERS["kasi"], payload_for(at_review, "approve"))
+    body = json.loads(webhook_body({**message, "context": {"from": "1", "id": "w0"}}))
+    body["entry"][0]["changes"][0]["value"]["metadata"] = {"phone_number_id": "1234567890"}
+    body["entry"].append({"id": "2"})  # an entry without changes
+
+    assert post_webhook(json.dumps(body).encode()).status_code == 200
+    assert at_review.open_run().action == "verify"  # type: ignore[union-attr]

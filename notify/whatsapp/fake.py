@@ -63,7 +63,8 @@ class FakeWhatsApp:
 
     @property
     def api_base(self) -> str:
-        return f"{self.url}/v21.0"
+        """What WHATSAPP_API_BASE is set to: the host; Warta adds the Graph API version."""
+        return self.url
 
     def open_window(self, number: str, at: float | None = None) -> None:
         self.last_inbound[number] = time.time() if at is None else at

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from newsroom.models import Item
 from notify import delivery
 from notify.messages import DECISIONS, SHA_PREFIX, item_link, reply_message
 from notify.models import NotifyProfile, PendingReturn, ProcessedWebhookMessage
+from notify.whatsapp.payload import Message, Status, Value, WebhookBody
 
 RETURN_NOTE_WAIT = timedelta(minutes=30)
 
@@ -45,30 +45,28 @@ class Tap:
         return tap
 
 
-def handle_payload(payload: dict[str, Any]) -> None:
+def handle_payload(payload: WebhookBody) -> None:
     """Apply one webhook body: statuses of sent messages, then inbound messages."""
-    for entry in payload.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            for status in value.get("statuses") or []:
+    for entry in payload.entry or []:
+        for change in entry.changes or []:
+            value = change.value or Value()
+            for status in value.statuses or []:
                 _apply_status(status)
-            for message in value.get("messages") or []:
+            for message in value.messages or []:
                 handle_message(message)
 
 
-def _apply_status(status: dict[str, Any]) -> None:
-    errors = status.get("errors") or [{}]
+def _apply_status(status: Status) -> None:
     reason = ""
-    if errors[0]:
-        reason = (
-            f"{errors[0].get('title') or errors[0].get('message', '')} ({errors[0].get('code')})"
-        )
-    delivery.record_status(str(status.get("id", "")), str(status.get("status", "")), reason)
+    if status.errors:
+        first = status.errors[0]
+        reason = f"{first.title or first.message} ({first.code})"
+    delivery.record_status(status.id, status.status, reason)
 
 
-def handle_message(message: dict[str, Any]) -> bool:
+def handle_message(message: Message) -> bool:
     """Handle one inbound message once (False if its id was seen before)."""
-    message_id, number = str(message.get("id", "")), str(message.get("from", ""))
+    message_id, number = message.id, message.sender
     if not message_id or not number:
         return False
     with transaction.atomic():
@@ -107,15 +105,14 @@ def _unknown_number() -> str:
     )
 
 
-def _answer(user: User, message: dict[str, Any]) -> tuple[str, str]:
-    kind = message.get("type")
-    if kind == "button":
-        return _on_tap(user, str((message.get("button") or {}).get("payload", "")))
-    if kind == "interactive":
-        reply = (message.get("interactive") or {}).get("button_reply") or {}
-        return _on_tap(user, str(reply.get("id", "")))
-    if kind == "text":
-        return _on_text(user, str((message.get("text") or {}).get("body", "")))
+def _answer(user: User, message: Message) -> tuple[str, str]:
+    if message.type == "button":
+        return _on_tap(user, message.button.payload if message.button else "")
+    if message.type == "interactive":
+        reply = message.interactive.button_reply if message.interactive else None
+        return _on_tap(user, reply.id if reply else "")
+    if message.type == "text":
+        return _on_text(user, message.text.body if message.text else "")
     return _help(), ""
 
 

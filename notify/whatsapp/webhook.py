@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from notify.whatsapp import config, inbound
+from notify.whatsapp.payload import Malformed, parse
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
@@ -41,10 +41,11 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     ):
         return HttpResponse("signature mismatch", status=403, content_type="text/plain")
     try:
-        payload = json.loads(request.body)
-    except ValueError:
-        return HttpResponse("body is not JSON", status=400, content_type="text/plain")
-    if not isinstance(payload, dict):
-        return HttpResponse("body is not a JSON object", status=400, content_type="text/plain")
+        payload = parse(request.body)
+    except Malformed as exc:
+        # Signed, so the platform (or whoever holds the app secret) sent it: say what is wrong.
+        return HttpResponse(
+            f"body is not a WhatsApp webhook body ({exc})", status=400, content_type="text/plain"
+        )
     inbound.handle_payload(payload)
     return HttpResponse("ok", content_type="text/plain")

@@ -61,3 +61,23 @@ def test_nginx_accepts_every_upload_warta_accepts() -> None:
     assert int(limit.group(1)) * 1024 * 1024 > settings.UPLOAD_MAX_BYTES
     assert "proxy_set_header X-Request-ID" in site
     assert "alias /var/lib/warta/media" not in site  # media always through the permission check
+
+
+def test_the_readme_and_the_images_guide_give_the_upload_limit_the_code_uses() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "WARTA_UPLOAD_MAX_BYTES"}
+    default = subprocess.run(
+        [sys.executable, "-c", "from warta import settings; print(settings.UPLOAD_MAX_BYTES)"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    base = Path(settings.BASE_DIR)
+    for guide in (base / "README.md", base / "docs" / "images.md"):
+        # The default column, however worded ("`40000000` (40 MB)", "40 MB (40000000)"): the
+        # byte count in it.
+        row = re.search(r"^\| `WARTA_UPLOAD_MAX_BYTES` \|[^|]*?(\d{4,})", guide.read_text(), re.M)
+        assert row is not None, guide
+        assert row.group(1) == default, guide

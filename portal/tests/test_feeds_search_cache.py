@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import caches
@@ -61,6 +64,83 @@ def test_rss_and_atom_parse_with_one_entry_per_article(
     assert len(entries) == 2
     assert entries[1].findtext(f"{ATOM}title") == "Penyuluhan Gizi Balita di Pringsewu"
     assert entries[0].find(f"{ATOM}updated") is not None
+
+
+HOSTILE_TEXT = "<script>alert(1)</script> <img src=x onerror=alert(2)> Kominfo & Dinas"
+
+
+class TagCollector(HTMLParser):
+    """The elements an HTML consumer (a feed reader) would build from a fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def rendered(fragment: str) -> TagCollector:
+    collector = TagCollector()
+    collector.feed(fragment)
+    collector.close()
+    return collector
+
+
+@pytest.fixture
+def article_showing_markup_as_text(office: Office) -> str:
+    """An article whose body shows "<script>" and "<img onerror>" as text (escaped once)."""
+    item = posted(
+        office,
+        title="Warga Melapor Pesan Palsu",
+        body="<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; "
+        "Kominfo &amp; Dinas</p>",
+    )
+    return item.slug
+
+
+def test_feeds_keep_text_that_the_article_shows_as_text_as_text(
+    client: Client, article_showing_markup_as_text: str
+) -> None:
+    article_page = client.get(reverse("portal:article", args=[article_showing_markup_as_text]))
+    assert "&lt;script&gt;alert(1)" in article_page.content.decode()  # the page shows text
+    rss = ET.fromstring(client.get(reverse("portal:rss")).content)
+    atom = ET.fromstring(client.get(reverse("portal:atom")).content)
+    description = rss.findtext("./channel/item/description", "")
+    summary = atom.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary is not None and summary.get("type") == "html"
+
+    for html_of_feed in (description, summary.text or ""):
+        # What the XML parser hands a reader is HTML: the markup is still escaped in it.
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_of_feed
+        assert "<script" not in html_of_feed and "<img" not in html_of_feed
+        shown = rendered(html_of_feed)
+        assert shown.tags == []
+        assert shown.text == HOSTILE_TEXT
+
+
+def test_json_ld_open_graph_and_sitemaps_carry_the_same_text_as_text(
+    client: Client, office: Office
+) -> None:
+    item = posted(office, title="Judul <img src=x onerror=alert(3)> & Co", body="<p>Isi.</p>")
+    page = client.get(reverse("portal:article", args=[item.slug])).content.decode()
+    # Open Graph and the description: attribute values, escaped once for the HTML attribute.
+    assert (
+        '<meta property="og:title" content="Judul &lt;img src=x onerror=alert(3)&gt; &amp; Co"'
+        in page
+    )
+    # JSON-LD: a data block whose values are plain text (schema.org Text), never re-parsed as HTML.
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert block is not None and "<img" not in block.group(1)
+    assert json.loads(block.group(1))["headline"] == "Judul <img src=x onerror=alert(3)> & Co"
+    news = ET.fromstring(client.get(reverse("portal:news_sitemap")).content)
+    title = news.findtext(f"{SITEMAP}url/{NEWS}news/{NEWS}title")
+    # news:title is plain text: the XML parser gives back exactly the title.
+    assert title == "Judul <img src=x onerror=alert(3)> & Co"
 
 
 def test_sitemap_and_news_sitemap_parse(client: Client, two_articles: list[str]) -> None:

@@ -48,7 +48,12 @@ def test_it_filters_by_region(api: ApiClient, history: Clock) -> None:
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"from": "2026-13-01"}, "from"), ({"to": "kemarin"}, "to")],
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "kemarin"}, "to"),
+        ({"to": "0"}, "to"),
+        ({"to": "20260309"}, "to"),
+    ],
 )
 def test_a_bad_date_is_a_400_with_a_sentence(
     api: ApiClient, history: Clock, query: dict[str, str], field: str
@@ -56,6 +61,13 @@ def test_a_bad_date_is_a_400_with_a_sentence(
     response = api.get("/reports/sop", as_user="kasi", **query)
     assert response.status_code == 400
     assert f"“{field}” must be a date as YYYY-MM-DD." in response.json()["detail"]
+
+
+def test_a_date_beyond_what_a_report_can_cover_is_a_400(api: ApiClient, history: Clock) -> None:
+    # The day after 9999-12-31 does not exist: this was a 500.
+    response = api.get("/reports/sop", as_user="kasi", **{"from": "2026-03-02", "to": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "“to” must be a date between 1900-01-01 and 2999-12-31."
 
 
 def test_a_reversed_period_is_a_400(api: ApiClient, history: Clock) -> None:

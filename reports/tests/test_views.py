@@ -93,3 +93,13 @@ def test_the_monitoring_page_lists_the_steps_and_the_checklist(
 def test_the_nav_links_to_the_dashboard(client: Client, history: Clock) -> None:
     html = signed_in(client).get("/", headers=EN).content.decode()
     assert 'href="/laporan/"' in html
+
+
+def test_a_date_filter_takes_only_yyyy_mm_dd(client: Client, history: Clock) -> None:
+    signed_in(client)
+    for value in ("0", "09/03/2026", "9999-12-31"):
+        response = client.get("/laporan/", {**WEEK, "date_to": value})
+        assert response.status_code == 400, value
+        html = response.content.decode()
+        assert "“Sampai” harus berupa tanggal" in html, value
+    assert client.get("/laporan/monitoring/", {**WEEK, "date_from": "0"}).status_code == 400
