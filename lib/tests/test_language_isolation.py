@@ -1,7 +1,8 @@
 """A test that asks for English pages does not leave English on for the tests after it.
 
-pytest runs a module's tests in order: the first one makes a request in English, the second
-checks that the next test starts in the office's language again (conftest.py)."""
+pytest runs a module's tests in order (both use the database, so pytest-django keeps them in one
+group, next to each other): the first one makes a request in English, the second checks that the
+next test starts in the office's language again (conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,5 +16,5 @@ def test_a_request_in_english_switches_the_thread_to_english(db: None) -> None:
     assert translation.get_language() == "en"
 
 
-def test_the_next_test_starts_in_indonesian_again() -> None:
+def test_the_next_test_starts_in_indonesian_again(db: None) -> None:
     assert translation.get_language() == "id"
